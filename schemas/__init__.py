@@ -1,0 +1,1 @@
+"""The built-in schemas, installed from the repository's schemas/ folder."""

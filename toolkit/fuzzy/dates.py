@@ -1,0 +1,84 @@
+"""Fuzzy dates: the subset of EDTF (ISO 8601-2, level 0 and 1) a news desk needs.
+
+    2024-03-22            a day                    2024-03-22/2024-03-24   an interval
+    2025-09               a month                  ../2025-09              on or before ("by")
+    2026                  a year                   2025-09/..              on or after
+    2003~  2003?  2003%   approximate, uncertain, both
+
+Parsed into `start` and `end` (the first and last day the value can mean; an open end is
+null), `precision` (the coarsest of day, month, year), `approximate`, `uncertain`, and `ok`
+(null for a missing value, false when the text is not in the subset or names no real day).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+DATE_FIELDS = ("start", "end", "precision", "approximate", "uncertain", "ok")
+
+_SIDE = r"(?:(\.\.)|(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?)"
+_PATTERN = rf"^{_SIDE}(?:(/){_SIDE})?$"
+_GROUPS = ("a_open", "a_y", "a_m", "a_d", "a_q", "slash", "b_open", "b_y", "b_m", "b_d", "b_q")
+
+_PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+def _side_start(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
+    text = pl.concat_str([y, m.fill_null("01"), d.fill_null("01")], separator="-")
+    return text.str.to_date("%Y-%m-%d", strict=False)
+
+
+def _side_end(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
+    start = _side_start(y, m.fill_null("12"), d)
+    return pl.when(d.is_not_null()).then(start).otherwise(start.dt.month_end())
+
+
+def _side_precision(m: pl.Expr, d: pl.Expr) -> pl.Expr:
+    return pl.when(d.is_not_null()).then(0).when(m.is_not_null()).then(1).otherwise(2)
+
+
+def parse_fuzzy_date(text: pl.Expr) -> pl.Expr:
+    """Parse EDTF-subset text into a struct of DATE_FIELDS.
+
+    Example:
+        >>> pl.select(parse_fuzzy_date(pl.lit("../2025-09")).struct.field("end")).item()
+        datetime.date(2025, 9, 30)
+    """
+    g = text.str.strip_chars().str.extract_groups(_PATTERN)
+    f = {name: g.struct.field(str(i + 1)) for i, name in enumerate(_GROUPS)}
+    matched = f["slash"].is_not_null() | f["a_y"].is_not_null()
+    interval = f["slash"].is_not_null()
+    a_start = _side_start(f["a_y"], f["a_m"], f["a_d"])
+    a_end = _side_end(f["a_y"], f["a_m"], f["a_d"])
+    b_start = _side_start(f["b_y"], f["b_m"], f["b_d"])
+    b_end = _side_end(f["b_y"], f["b_m"], f["b_d"])
+    a_date = f["a_y"].is_not_null()
+    b_date = f["b_y"].is_not_null()
+    start = pl.when(a_date).then(a_start)
+    end = pl.when(interval & b_date).then(b_end).when(~interval).then(a_end)
+    # each side that names a date must name a real one; an interval needs at least one date
+    sides_ok = (a_date.not_() | a_start.is_not_null()) & (b_date.not_() | b_start.is_not_null())
+    shape_ok = pl.when(interval).then(a_date | b_date).otherwise(a_date)
+    ok = (matched & shape_ok.fill_null(False) & sides_ok).fill_null(False)
+    ok = pl.when(text.is_null()).then(None).otherwise(ok)
+    a_prec = pl.when(a_date).then(_side_precision(f["a_m"], f["a_d"]))
+    b_prec = pl.when(b_date).then(_side_precision(f["b_m"], f["b_d"]))
+    rank = pl.max_horizontal(a_prec, b_prec)
+    precision = rank.replace_strict(
+        {v: k for k, v in _PRECISION_RANK.items()}, default=None, return_dtype=pl.String
+    )
+    qualifiers = pl.concat_str([f["a_q"].fill_null(""), f["b_q"].fill_null("")])
+    valid = ok.fill_null(False)
+    return pl.struct(
+        start=pl.when(valid).then(start),
+        end=pl.when(valid).then(end),
+        precision=pl.when(valid).then(precision),
+        approximate=pl.when(valid).then(qualifiers.str.contains(r"[~%]")),
+        uncertain=pl.when(valid).then(qualifiers.str.contains(r"[?%]")),
+        ok=ok,
+    )
+
+
+def parse_iso_date(text: pl.Expr) -> pl.Expr:
+    """Parse a plain ISO date (YYYY-MM-DD) into Date; null when missing or not a real day."""
+    return text.str.strip_chars().str.to_date("%Y-%m-%d", strict=False)

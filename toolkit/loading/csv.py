@@ -1,0 +1,181 @@
+"""CSV reader: polars reads the cells as text, numpy finds where each record starts.
+
+Quoted fields may hold line breaks, so "data row + 1" is not the physical line. The record
+layout comes from one vectorised pass over the bytes: a newline ends a record only when an
+even number of quote characters precedes it (escaped quotes `""` come in pairs and keep the
+parity).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from toolkit.errors import InputError
+from toolkit.loading.table import Table, make_table
+
+_QUOTE = ord('"')
+_NEWLINE = ord("\n")
+_CR = ord("\r")
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each record (header included) starts and ends, and how many fields it has."""
+
+    start: np.ndarray  # first byte
+    end: np.ndarray  # byte after the last one, excluding the line break
+    line: np.ndarray  # physical line (1-based) where the record starts
+    fields: np.ndarray  # number of fields
+
+
+def _line_at(buf: np.ndarray, offset: int) -> int:
+    return int(np.count_nonzero(buf[:offset] == _NEWLINE)) + 1
+
+
+def _layout(data: bytes, delimiter: int) -> _Layout:
+    buf = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(buf == _NEWLINE)
+    quotes = np.flatnonzero(buf == _QUOTE)
+    if quotes.size % 2:
+        line = _line_at(buf, int(quotes[-1]))
+        raise InputError(f"line {line}: a quoted field is never closed (unbalanced '\"')")
+    if quotes.size:
+        outside = (np.searchsorted(quotes, newlines) & 1) == 0
+        ends_at = np.flatnonzero(outside)
+    else:
+        ends_at = np.arange(newlines.size)
+    breaks = newlines[ends_at]
+    start = np.concatenate(([0], breaks + 1))
+    end = np.concatenate((breaks, [buf.size]))
+    line = np.concatenate(([1], ends_at + 2))
+    if start[-1] >= buf.size:  # the file ends with a line break: no record after it
+        start, end, line = start[:-1], end[:-1], line[:-1]
+    # a CRLF record ends before its CR
+    has_cr = (end > start) & (buf[np.maximum(end - 1, 0)] == _CR)
+    end = end - has_cr
+    delims = np.flatnonzero(buf == delimiter)
+    if quotes.size and delims.size:
+        delims = delims[(np.searchsorted(quotes, delims) & 1) == 0]
+    record_of = np.searchsorted(start, delims, side="right") - 1
+    fields = np.bincount(record_of, minlength=start.size) + 1
+    return _Layout(start=start, end=end, line=line, fields=fields)
+
+
+def _decode(path: Path, data: bytes, encoding: str) -> bytes:
+    """Return UTF-8 bytes without BOM, or raise an InputError naming the bad line."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: starts like UTF-16 but does not decode ({exc.reason})") from exc
+    normalized = codecs.lookup(encoding).name
+    if normalized != "utf-8":
+        try:
+            return data.decode(normalized).encode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise InputError(f"{path}: line {line} is not valid {encoding}") from exc
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise InputError(
+            f"{path}: line {line} contains a NUL byte; this is not a text CSV file "
+            "(a binary file, or UTF-16 without a byte-order mark?)"
+        )
+    return data
+
+
+def _utf8_error(path: Path, data: bytes) -> InputError:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return InputError(
+            f"{path}: line {line} is not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+            "if it was saved by a spreadsheet, try --encoding cp1252"
+        )
+    return InputError(f"{path}: is not valid UTF-8")
+
+
+def _header(data: bytes, layout: _Layout, delimiter: str) -> list[str]:
+    raw = data[int(layout.start[0]) : int(layout.end[0])].decode("utf-8")
+    return next(csv.reader(io.StringIO(raw), delimiter=delimiter), [])
+
+
+def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ",") -> Table:
+    """Read a delimited text file as an all-text Table with physical line numbers."""
+    if len(delimiter.encode("utf-8")) != 1:
+        raise InputError(f"--delimiter must be a single character, got {delimiter!r}")
+    original = path.read_bytes()
+    data = _decode(path, original, encoding)
+    if not data.strip():
+        raise InputError(f"{path}: no header: the file is empty")
+    layout = _layout(data, ord(delimiter))
+    non_blank = layout.end > layout.start
+    if not non_blank.any():
+        raise InputError(f"{path}: no header: the file holds only blank lines")
+    first = int(np.argmax(non_blank))
+    if first:  # blank lines before the header carry no data
+        keep = np.arange(layout.start.size) >= first
+        layout = _Layout(*(a[keep] for a in (layout.start, layout.end, layout.line, layout.fields)))
+        data_offset = int(layout.start[0])
+    else:
+        data_offset = 0
+    header = _header(data, layout, delimiter)
+    if len(header) == 1 and delimiter == "," and header[0]:
+        for other in (";", "\t", "|"):
+            if other in header[0]:
+                shown = "\\t" if other == "\t" else other
+                raise InputError(
+                    f"{path}: the header has a single column containing {shown!r}; "
+                    f"if the file is {shown!r}-delimited, pass --delimiter '{shown}'"
+                )
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(data[data_offset:] if data_offset else data),
+            has_header=True,
+            infer_schema=False,
+            separator=delimiter,
+            truncate_ragged_lines=True,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" in str(exc).lower():
+            raise _utf8_error(path, data) from exc
+        raise InputError(f"{path}: is not a readable CSV file ({str(exc).splitlines()[0]})") from exc
+    records = slice(1, None)
+    blank = ~non_blank[first:][records]
+    line = layout.line[records]
+    fields = layout.fields[records]
+    if frame.height != line.size:
+        raise InputError(
+            f"{path}: could not map {frame.height} records to lines "
+            f"({line.size} found); is the quoting broken?"
+        )
+    if blank.any():
+        keep = pl.Series(~blank)
+        frame, line, fields = frame.filter(keep), line[~blank], fields[~blank]
+    if frame.width < len(header):  # polars collapses a header that ends in empty names
+        frame = frame.with_columns(
+            pl.lit(None, pl.String).alias(f"__pad_{i}") for i in range(frame.width, len(header))
+        )
+    return make_table(
+        path,
+        "csv",
+        header,
+        frame,
+        rows=pl.Series(np.arange(1, frame.height + 1)),
+        lines=pl.Series(line),
+        fields=pl.Series(fields),
+        sha256=hashlib.sha256(original).hexdigest(),
+    )

@@ -1,0 +1,91 @@
+"""The loaded table: every cell as text, plus the position of every record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+ROW = "__row"  # 1-based data row, in input order
+LINE = "__line"  # physical line where the record starts (CSV) or its sheet row (XLSX)
+FIELDS = "__fields"  # number of fields the record had (CSV), to report ragged rows
+
+
+@dataclass(frozen=True)
+class Table:
+    """An input table read as text.
+
+    `frame` holds `__row`, `__line`, `__fields` and then one String column per header
+    entry. Columns are named after the header, trimmed; a blank or repeated header name gets
+    a placeholder (`__column_3`) so that nothing is silently merged. `header` keeps the names
+    exactly as typed.
+    """
+
+    path: Path
+    format: str
+    header: tuple[str, ...]
+    frame: pl.DataFrame
+    sheet: str | None = None
+    sha256: str = ""
+    columns: tuple[str, ...] = field(default=())
+
+    @property
+    def rows(self) -> int:
+        """Number of data records (blank lines are not records)."""
+        return self.frame.height
+
+
+def column_names(header: list[str]) -> tuple[str, ...]:
+    """Frame column names for a header: trimmed, placeholders for blank or repeated names."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(header):
+        name = raw.strip()
+        if not name or name in seen or name.startswith("__"):
+            name = f"__column_{i + 1}"
+        seen.add(name)
+        names.append(name)
+    return tuple(names)
+
+
+def make_table(
+    path: Path,
+    fmt: str,
+    header: list[str],
+    data: pl.DataFrame,
+    *,
+    rows: pl.Series,
+    lines: pl.Series,
+    fields: pl.Series | None = None,
+    sheet: str | None = None,
+    sha256: str = "",
+) -> Table:
+    """Assemble a `Table` from positional data columns and their record positions."""
+    names = column_names(header)
+    data = data.rename(dict(zip(data.columns, names, strict=True)))
+    data = data.with_columns(pl.all().cast(pl.String))
+    if fields is None:
+        fields = pl.Series(FIELDS, [len(header)] * data.height, dtype=pl.UInt32)
+    frame = pl.concat(
+        [
+            pl.DataFrame(
+                {
+                    ROW: rows.cast(pl.UInt32),
+                    LINE: lines.cast(pl.UInt32),
+                    FIELDS: fields.cast(pl.UInt32),
+                }
+            ),
+            data,
+        ],
+        how="horizontal",
+    )
+    return Table(
+        path=path,
+        format=fmt,
+        header=tuple(header),
+        frame=frame,
+        sheet=sheet,
+        sha256=sha256,
+        columns=names,
+    )

@@ -1,0 +1,62 @@
+"""A rule is one named, vectorised check with the words to explain a failure.
+
+`ok` is a boolean polars expression over the prepared frame (true or null = pass). `message`
+and `hint` are templates: `{value}` is the text of the rule's column as typed, `{name}` the
+text of any other column or of a field expression given in `fields`. Templates are filled
+with polars string expressions, for failing rows only. `suggest` is the one place Python runs
+per value: it maps each distinct failing value (plus `suggest_from` columns) to a hint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from toolkit.schema.model import Severity
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check, reported under a stable dotted `id` on `column`."""
+
+    id: str
+    column: str
+    severity: Severity
+    ok: pl.Expr
+    message: str
+    hint: str | None = None
+    table_level: bool = False
+    fields: Mapping[str, pl.Expr] = field(default_factory=dict)
+    suggest: Callable[..., str | None] | None = None
+    suggest_from: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Unique name of this check inside a compiled schema."""
+        return f"{self.id}@{self.column}"
+
+
+def fill_template(template: str, column: str, names: set[str]) -> pl.Expr:
+    """Turn `"'{value}' is not {x}"` into a polars string expression."""
+    parts: list[pl.Expr] = []
+    pos = 0
+    for match in _PLACEHOLDER.finditer(template):
+        if match.start() > pos:
+            parts.append(pl.lit(template[pos : match.start()]))
+        name = match.group(1)
+        source = column if name == "value" else name
+        if source in names:
+            parts.append(pl.col(source).cast(pl.String).fill_null(""))
+        else:
+            parts.append(pl.lit(match.group(0)))
+        pos = match.end()
+    if pos < len(template):
+        parts.append(pl.lit(template[pos:]))
+    if not parts:
+        return pl.lit("")
+    return pl.concat_str(parts)

@@ -4,6 +4,7 @@ The library never prints and never exits; the `toolkit` command is a thin layer 
 """
 
 from toolkit.errors import ExportError, InputError, SchemaDefinitionError, ToolkitError
+from toolkit.export import ExportResult, export_table
 from toolkit.loading import Table, load_table
 from toolkit.report import Finding, Report
 from toolkit.schema import Schema, load_schema
@@ -13,6 +14,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ExportError",
+    "ExportResult",
     "Finding",
     "InputError",
     "Report",
@@ -21,6 +23,7 @@ __all__ = [
     "Table",
     "ToolkitError",
     "__version__",
+    "export_table",
     "load_schema",
     "load_table",
     "validate_table",

@@ -19,7 +19,6 @@ from openpyxl.utils import get_column_letter
 from toolkit.loading import FIELDS, LINE, ROW, Table
 from toolkit.report.model import Finding, Report, RuleCount
 from toolkit.schema import CompiledSchema, Rule, Schema, compile_schema, load_schema
-from toolkit.schema.compile import OK
 from toolkit.schema.rules import fill_template
 
 DEFAULT_MAX_FINDINGS = 500
@@ -57,12 +56,43 @@ class Validation:
                 mask = mask | failure.mask
         return mask
 
+    def listing(self, limit: int | None = None) -> pl.DataFrame:
+        """Every row-level finding (at most `limit` per rule) as a frame, in row order."""
+        parts = [
+            _messages(self, failure, limit).select(
+                pl.lit(failure.rule.severity).alias("severity"),
+                pl.lit(failure.rule.id).alias("rule"),
+                pl.lit(failure.rule.column or None, pl.String).alias("column"),
+                pl.col(ROW).alias("row"),
+                pl.col(LINE).alias("line"),
+                pl.col(_MESSAGE).alias("message"),
+                pl.col(_HINT).alias("hint"),
+            )
+            for failure in self.failures
+            if failure.count
+        ]
+        if not parts:
+            return pl.DataFrame(
+                schema={
+                    "severity": pl.String,
+                    "rule": pl.String,
+                    "column": pl.String,
+                    "row": pl.UInt32,
+                    "line": pl.UInt32,
+                    "message": pl.String,
+                    "hint": pl.String,
+                }
+            )
+        return pl.concat(parts).sort("row", maintain_order=True)
+
     def reasons(self, mask: pl.Series) -> pl.DataFrame:
         """`row` and the joined error messages of every row in `mask` (for rejected rows)."""
         parts = [
             _messages(self, failure, limit=None).select(
-                ROW, pl.concat_str([pl.lit(f"{failure.rule.id} [{failure.rule.column}]: "), _MESSAGE])
-                .alias("reason")
+                ROW,
+                pl.concat_str(
+                    [pl.lit(f"{failure.rule.id} [{failure.rule.column}]: "), _MESSAGE]
+                ).alias("reason"),
             )
             for failure in self.failures
             if failure.rule.severity == "error" and failure.count
@@ -70,8 +100,10 @@ class Validation:
         if not parts:
             return pl.DataFrame(schema={ROW: pl.UInt32, "reasons": pl.String})
         rows = self.frame.filter(mask).select(ROW)
-        joined = pl.concat(parts).group_by(ROW, maintain_order=True).agg(
-            pl.col("reason").str.join("; ").alias("reasons")
+        joined = (
+            pl.concat(parts)
+            .group_by(ROW, maintain_order=True)
+            .agg(pl.col("reason").str.join("; ").alias("reasons"))
         )
         return rows.join(joined, on=ROW, how="left")
 
@@ -93,16 +125,26 @@ def _messages(validation: Validation, failure: Failure, limit: int | None) -> pl
         LINE,
         value.cast(pl.String).alias(_VALUE),
         fill_template(rule.message, rule.column, names).alias(_MESSAGE),
-        (fill_template(rule.hint, rule.column, names) if rule.hint else pl.lit(None, pl.String)).alias(_HINT),
-        *(pl.col(c).alias(f"__arg{i}") if c in frame.columns else pl.lit(None, pl.String).alias(f"__arg{i}")
-          for i, c in enumerate(rule.suggest_from)),
+        (
+            fill_template(rule.hint, rule.column, names) if rule.hint else pl.lit(None, pl.String)
+        ).alias(_HINT),
+        *(
+            pl.col(c).alias(f"__arg{i}")
+            if c in frame.columns
+            else pl.lit(None, pl.String).alias(f"__arg{i}")
+            for i, c in enumerate(rule.suggest_from)
+        ),
     ).collect()
     if rule.suggest is not None and out.height:
         args = [_VALUE, *(f"__arg{i}" for i in range(len(rule.suggest_from)))]
         distinct = out.select(args).unique()
         suggest = rule.suggest
-        hints = [suggest(*(row[a] if row[a] is not None else "" for a in args)) if row[_VALUE] is not None else None
-                 for row in distinct.iter_rows(named=True)]
+        hints = [
+            suggest(*(row[a] if row[a] is not None else "" for a in args))
+            if row[_VALUE] is not None
+            else None
+            for row in distinct.iter_rows(named=True)
+        ]
         distinct = distinct.with_columns(pl.Series("__suggested", hints, dtype=pl.String))
         out = out.join(distinct, on=args, how="left", nulls_equal=True, maintain_order="left")
         out = out.with_columns(pl.coalesce("__suggested", _HINT).alias(_HINT)).drop("__suggested")
@@ -113,49 +155,99 @@ def _structure_findings(table: Table, schema: Schema) -> tuple[list[Finding], se
     """Findings about the header: missing, repeated, blank, padded or unknown columns."""
     findings: list[Finding] = []
     header_line = 1
-    cell = (lambda i: f"{table.sheet}!{get_column_letter(i + 1)}1") if table.sheet else (lambda i: None)
+    cell = (
+        (lambda i: f"{table.sheet}!{get_column_letter(i + 1)}1")
+        if table.sheet
+        else (lambda i: None)
+    )
     present = set(table.columns)
     seen: dict[str, int] = {}
     for i, raw in enumerate(table.header):
         name = raw.strip()
 
-        def add(severity: str, rule: str, message: str, hint: str | None, column: str | None = name, i: int = i) -> None:
-            findings.append(Finding(severity, rule, column or None, None, header_line, cell(i), raw, message, hint))
+        def add(
+            severity: str,
+            rule: str,
+            message: str,
+            hint: str | None,
+            column: str | None = name,
+            i: int = i,
+            raw: str = raw,
+        ) -> None:
+            findings.append(
+                Finding(
+                    severity, rule, column or None, None, header_line, cell(i), raw, message, hint
+                )
+            )
 
         if not name:
             has_data = table.frame.get_column(table.columns[i]).drop_nulls().len() > 0
-            add("error" if has_data else "warning", "structure.blank_header",
+            add(
+                "error" if has_data else "warning",
+                "structure.blank_header",
                 f"column {i + 1} has no name" + (" but holds data" if has_data else ""),
-                "name the column or delete it", column=None)
+                "name the column or delete it",
+                column=None,
+            )
             continue
         if name in seen:
-            add("error", "structure.duplicate_column", f"column '{name}' appears twice in the header "
-                f"(columns {seen[name] + 1} and {i + 1})", "delete or rename one of them")
+            add(
+                "error",
+                "structure.duplicate_column",
+                f"column '{name}' appears twice in the header "
+                f"(columns {seen[name] + 1} and {i + 1})",
+                "delete or rename one of them",
+            )
             continue
         seen[name] = i
         if raw != name:
-            add("warning", "structure.header_whitespace", f"header '{raw}' has leading or trailing spaces",
-                "remove the spaces from the header")
+            add(
+                "warning",
+                "structure.header_whitespace",
+                f"header '{raw}' has leading or trailing spaces",
+                "remove the spaces from the header",
+            )
         if name not in schema.names and schema.extra_columns != "ignore":
             close = difflib.get_close_matches(name, schema.names, n=1, cutoff=0.6)
-            add(schema.extra_columns, "structure.unknown_column",
+            add(
+                schema.extra_columns,
+                "structure.unknown_column",
                 f"column '{name}' is not in schema {schema.name}",
-                f"did you mean '{close[0]}'?" if close else "remove it or add it to the schema")
+                f"did you mean '{close[0]}'?" if close else "remove it or add it to the schema",
+            )
     missing = {c.name for c in schema.columns if c.name not in present}
     for spec in schema.columns:
         if spec.name in missing and spec.required:
-            close = difflib.get_close_matches(spec.name, [h.strip() for h in table.header], n=1, cutoff=0.6)
-            findings.append(Finding("error", "structure.missing_column", spec.name, None, header_line, None, None,
-                                    f"required column '{spec.name}' is missing",
-                                    f"is '{close[0]}' meant to be '{spec.name}'?" if close else
-                                    f"add a column named '{spec.name}'"))
+            close = difflib.get_close_matches(
+                spec.name, [h.strip() for h in table.header], n=1, cutoff=0.6
+            )
+            findings.append(
+                Finding(
+                    "error",
+                    "structure.missing_column",
+                    spec.name,
+                    None,
+                    header_line,
+                    None,
+                    None,
+                    f"required column '{spec.name}' is missing",
+                    f"is '{close[0]}' meant to be '{spec.name}'?"
+                    if close
+                    else f"add a column named '{spec.name}'",
+                )
+            )
     return findings, missing
 
 
 def _ragged_rule(width: int) -> Rule:
-    return Rule("structure.ragged", "", "error", pl.col(FIELDS) == width,
-                f"the record has {{{FIELDS}}} fields; the header has {width}",
-                hint="check for a missing or extra delimiter (quote fields that contain commas)")
+    return Rule(
+        "structure.ragged",
+        "",
+        "error",
+        pl.col(FIELDS) == width,
+        f"the record has {{{FIELDS}}} fields; the header has {width}",
+        hint="check for a missing or extra delimiter (quote fields that contain commas)",
+    )
 
 
 def _run_pandera(compiled: CompiledSchema, frame: pl.DataFrame) -> list[tuple[Rule, pl.Series]]:
@@ -191,19 +283,27 @@ def run_validation(
     spec = compiled.schema
     structure, missing = _structure_findings(table, spec)
     base = table.frame.select(
-        ROW, LINE, FIELDS,
+        ROW,
+        LINE,
+        FIELDS,
         *(pl.col(c) if c not in missing else pl.lit(None, pl.String).alias(c) for c in spec.names),
     )
     frame = compiled.prepare(base)
     masks = _run_pandera(compiled, frame)
     masks.append((_ragged_rule(len(table.header)), frame.get_column(FIELDS) != len(table.header)))
     failures = tuple(
-        Failure(rule, mask) for rule, mask in masks
+        Failure(rule, mask)
+        for rule, mask in masks
         if rule.column not in missing and not any(c in missing for c in rule.suggest_from)
     )
     validation = Validation(
-        report=Report(table=str(table.path), rows=table.rows, schema=f"{spec.name} {spec.version}",
-                      findings=(), counts=()),
+        report=Report(
+            table=str(table.path),
+            rows=table.rows,
+            schema=f"{spec.name} {spec.version}",
+            findings=(),
+            counts=(),
+        ),
         table=table,
         compiled=compiled,
         frame=frame,
@@ -224,11 +324,27 @@ def run_validation(
             continue
         rows = _messages(validation, failure, limit)
         position = table.columns.index(rule.column) if rule.column in table.columns else None
-        for row, line, value, message, hint in rows.select(ROW, LINE, _VALUE, _MESSAGE, _HINT).iter_rows():
-            cell = (f"{table.sheet}!{get_column_letter(position + 1)}{line}"
-                    if table.sheet and position is not None and line is not None else None)
-            listed.append(Finding(rule.severity, rule.id, rule.column or None, row,
-                                  None if table.sheet else line, cell, value, message, hint))
+        for row, line, value, message, hint in rows.select(
+            ROW, LINE, _VALUE, _MESSAGE, _HINT
+        ).iter_rows():
+            cell = (
+                f"{table.sheet}!{get_column_letter(position + 1)}{line}"
+                if table.sheet and position is not None and line is not None
+                else None
+            )
+            listed.append(
+                Finding(
+                    rule.severity,
+                    rule.id,
+                    rule.column or None,
+                    row,
+                    None if table.sheet else line,
+                    cell,
+                    value,
+                    message,
+                    hint,
+                )
+            )
     listed.sort(key=lambda f: (f.row or 0, order.get(f.column or "", -1), f.rule))
     if max_findings is not None:
         listed = listed[:max_findings]
@@ -261,4 +377,6 @@ def validate_table(
         >>> report.valid, report.errors
         (True, 0)
     """
-    return run_validation(table, schema, max_findings=max_findings, strict=strict, today=today).report
+    return run_validation(
+        table, schema, max_findings=max_findings, strict=strict, today=today
+    ).report

@@ -1,0 +1,222 @@
+"""Publish a validated table: clean CSV, Parquet, the editors' workbook, and a manifest.
+
+Nothing is lost: every input row lands in the outputs or in `<stem>.rejected.csv` with its
+reasons. Nothing is half-written: all files are staged and renamed into place together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from openpyxl.utils import get_column_letter
+
+from toolkit.errors import ExportError
+from toolkit.export.atomic import Staging
+from toolkit.export.frames import analysis, clean_text
+from toolkit.export.parquet import write_parquet
+from toolkit.export.xlsx import Issue, cell_values, check_limits, write_xlsx
+from toolkit.loading import LINE, ROW, Table
+from toolkit.report import Report
+from toolkit.schema import CompiledSchema, Schema
+from toolkit.validation import DEFAULT_MAX_FINDINGS, Validation, run_validation
+
+FORMATS = ("csv", "parquet", "xlsx")
+MAX_ISSUES_IN_WORKBOOK = 10_000
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export did: the validation report, and what was written where."""
+
+    report: Report
+    written: tuple[Path, ...] = ()
+    exported_rows: int = 0
+    rejected_rows: int = 0
+    refused: str | None = None  # why nothing was written, when nothing was
+    manifest: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the outputs were written."""
+        return self.refused is None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _issues(
+    validation: Validation,
+    positions: dict[int, int],
+    rejected_at: dict[int, int],
+    stem: str,
+    sheet: str,
+) -> list[Issue]:
+    table = validation.table
+    listing = validation.listing(limit=MAX_ISSUES_IN_WORKBOOK).head(MAX_ISSUES_IN_WORKBOOK)
+    letters = {
+        name: get_column_letter(i + 1) for i, name in enumerate(validation.compiled.schema.names)
+    }
+    issues = [
+        Issue(
+            f.severity,
+            f.rule,
+            f.column,
+            None,
+            f.line,
+            f.message,
+            f.hint,
+            f"{table.path.name} header",
+        )
+        for f in validation.report.findings
+        if f.row is None
+    ]
+    for severity, rule, column, row, line, message, hint in listing.iter_rows():
+        if row in positions:
+            letter = letters.get(column or "", "A")
+            where = f"{sheet}!{letter}{positions[row] + 2}"
+        elif row in rejected_at:
+            where = f"{stem}.rejected.csv row {rejected_at[row] + 1}"
+        else:
+            continue
+        issues.append(Issue(severity, rule, column, row, line, message, hint, where))
+    return issues
+
+
+def _rejected_frame(validation: Validation, mask: pl.Series) -> pl.DataFrame:
+    table = validation.table
+    reasons = validation.reasons(mask)
+    original = table.frame.filter(mask)
+    labels = [h if h.strip() else f"column_{i + 1}" for i, h in enumerate(table.header)]
+    seen: dict[str, int] = {}
+    unique_labels = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        unique_labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    data = original.select(
+        pl.col(ROW).alias("row"),
+        pl.col(LINE).alias("line"),
+        *(pl.col(c).alias(label) for c, label in zip(table.columns, unique_labels, strict=True)),
+    )
+    return data.with_columns(reasons=reasons.get_column("reasons")).select(
+        "row", "line", "reasons", *unique_labels
+    )
+
+
+def export_table(
+    table: Table,
+    out_dir: str | Path,
+    schema: Schema | CompiledSchema | None = None,
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    quarantine: bool = False,
+    max_findings: int | None = DEFAULT_MAX_FINDINGS,
+) -> ExportResult:
+    """Validate `table`, then write `<stem>.csv|.parquet|.xlsx` and `manifest.json` to `out_dir`.
+
+    With errors and no `quarantine`, nothing is written. With `quarantine`, rows with errors go
+    to `<stem>.rejected.csv` with their reasons and the others are exported.
+
+    Example:
+        >>> result = export_table(load_table("fixtures/events.csv"), "out")
+        >>> result.exported_rows, result.rejected_rows
+        (14, 0)
+    """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ExportError(
+            f"unknown export format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
+        )
+    out = Path(out_dir)
+    validation = run_validation(table, schema, max_findings=max_findings)
+    report = validation.report
+    if validation.table_errors:
+        return ExportResult(
+            report, refused="the table's structure is broken (see the header findings)"
+        )
+    mask = validation.error_mask()
+    rejected = int(mask.sum())
+    if rejected and not quarantine:
+        return ExportResult(
+            report,
+            rejected_rows=rejected,
+            refused=f"{rejected} rows have errors (use --quarantine to export the others)",
+        )
+    spec = validation.compiled.schema
+    kept = validation.frame.filter(~mask)
+    stem = table.path.stem
+    positions = {int(r): i for i, r in enumerate(kept.get_column(ROW).to_list())}
+    rejected_rows = validation.frame.filter(mask).get_column(ROW).to_list()
+    rejected_at = {int(r): i for i, r in enumerate(rejected_rows)}
+    values = cell_values(kept, spec) if "xlsx" in formats else None
+    if values is not None:
+        check_limits(values, kept.get_column(ROW))
+    metadata = {
+        "toolkit.version": _version(),
+        "schema.name": spec.name,
+        "schema.version": spec.version,
+        "schema.sha256": spec.sha256,
+        "input.name": table.path.name,
+        "input.sha256": table.sha256,
+    }
+    outputs: dict[str, dict[str, object]] = {}
+    with Staging(out) as staging:
+        if "csv" in formats:
+            path = staging.path(f"{stem}.csv")
+            clean_text(kept, spec).write_csv(path, line_terminator="\n")
+            outputs[f"{stem}.csv"] = {"rows": kept.height, "tmp": path}
+        if "parquet" in formats:
+            path = staging.path(f"{stem}.parquet")
+            write_parquet(analysis(kept, spec), spec, path, metadata)
+            outputs[f"{stem}.parquet"] = {"rows": kept.height, "tmp": path}
+        if values is not None:
+            path = staging.path(f"{stem}.xlsx")
+            issues = []
+            if report.warnings or rejected or quarantine:
+                issues = _issues(validation, positions, rejected_at, stem, spec.name[:31])
+            write_xlsx(values, spec, path, issues=issues, positions=positions)
+            outputs[f"{stem}.xlsx"] = {"rows": kept.height, "tmp": path}
+        if quarantine:
+            path = staging.path(f"{stem}.rejected.csv")
+            _rejected_frame(validation, mask).write_csv(path, line_terminator="\n")
+            outputs[f"{stem}.rejected.csv"] = {"rows": rejected, "tmp": path}
+        manifest: dict[str, object] = {
+            "toolkit_version": _version(),
+            "input": {
+                "path": str(table.path),
+                "sha256": table.sha256,
+                "format": table.format,
+                "sheet": table.sheet,
+                "rows": table.rows,
+            },
+            "schema": {
+                "name": spec.name,
+                "version": spec.version,
+                "source": spec.source,
+                "sha256": spec.sha256,
+            },
+            "rows": {"input": table.rows, "exported": kept.height, "rejected": rejected},
+            "findings": {"errors": report.errors, "warnings": report.warnings},
+            "outputs": {
+                name: {"rows": info["rows"], "sha256": _sha256(Path(str(info["tmp"])))}
+                for name, info in outputs.items()
+            },
+        }
+        path = staging.path("manifest.json")
+        path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written = staging.commit()
+    return ExportResult(report, tuple(written), kept.height, rejected, manifest=manifest)
+
+
+def _version() -> str:
+    from toolkit import __version__
+
+    return __version__

@@ -17,7 +17,9 @@ import polars as pl
 COUNT_FIELDS = ("low", "best", "high", "qualifier", "ok")
 
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)"
-_PATTERN = rf"^(?:(~)\s*{_NUMBER}|{_NUMBER}\s*(\+)|(<=)\s*{_NUMBER}|{_NUMBER}\s*-\s*{_NUMBER}|{_NUMBER})$"
+_PATTERN = (
+    rf"^(?:(~)\s*{_NUMBER}|{_NUMBER}\s*(\+)|(<=)\s*{_NUMBER}|{_NUMBER}\s*-\s*{_NUMBER}|{_NUMBER})$"
+)
 
 
 def _number(group: pl.Expr) -> pl.Expr:

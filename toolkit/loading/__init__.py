@@ -11,7 +11,7 @@ from pathlib import Path
 from toolkit.errors import InputError
 from toolkit.loading.table import FIELDS, LINE, ROW, Table
 
-__all__ = ["FIELDS", "LINE", "ROW", "Table", "load_table", "detect_format"]
+__all__ = ["FIELDS", "LINE", "ROW", "Table", "detect_format", "load_table"]
 
 _FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 

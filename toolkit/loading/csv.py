@@ -77,7 +77,9 @@ def _decode(path: Path, data: bytes, encoding: str) -> bytes:
         try:
             return data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: starts like UTF-16 but does not decode ({exc.reason})") from exc
+            raise InputError(
+                f"{path}: starts like UTF-16 but does not decode ({exc.reason})"
+            ) from exc
     normalized = codecs.lookup(encoding).name
     if normalized != "utf-8":
         try:
@@ -152,7 +154,9 @@ def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ",") -> Ta
     except pl.exceptions.ComputeError as exc:
         if "utf-8" in str(exc).lower():
             raise _utf8_error(path, data) from exc
-        raise InputError(f"{path}: is not a readable CSV file ({str(exc).splitlines()[0]})") from exc
+        raise InputError(
+            f"{path}: is not a readable CSV file ({str(exc).splitlines()[0]})"
+        ) from exc
     records = slice(1, None)
     blank = ~non_blank[first:][records]
     line = layout.line[records]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,18 @@ import polars as pl
 
 from toolkit.errors import InputError
 from toolkit.loading.table import Table, make_table
+
+# Parquet files exported by the toolkit list the columns they derived from the text columns
+# (date_start, fatalities_low, ...): loading drops them again, so an export validates as is.
+DERIVED_KEY = "toolkit.derived"
+
+
+def _derived_columns(path: Path) -> set[str]:
+    metadata = pl.read_parquet_metadata(path)
+    try:
+        return set(json.loads(metadata.get(DERIVED_KEY, "[]")))
+    except ValueError:
+        return set()
 
 
 def _as_text(column: pl.Series) -> pl.Series:
@@ -19,7 +32,9 @@ def _as_text(column: pl.Series) -> pl.Series:
     if isinstance(dtype, pl.Datetime):
         return column.dt.to_string("%Y-%m-%dT%H:%M:%S")
     if dtype.is_nested():
-        raise InputError(f"column {column.name!r} holds nested values ({dtype}); expected a flat table")
+        raise InputError(
+            f"column {column.name!r} holds nested values ({dtype}); expected a flat table"
+        )
     return column.cast(pl.String)
 
 
@@ -31,7 +46,8 @@ def read_parquet(path: Path) -> Table:
     except Exception as exc:  # polars raises several unrelated types for a broken file
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{path}: is not a readable Parquet file ({first})") from exc
-    header = frame.columns
+    derived = _derived_columns(path)
+    header = [c for c in frame.columns if c not in derived]
     text = pl.DataFrame([_as_text(frame[c]) for c in header]) if header else frame
     rows = np.arange(1, frame.height + 1)
     return make_table(

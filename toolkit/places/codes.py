@@ -46,7 +46,9 @@ def is_subdivision(code: pl.Expr) -> pl.Expr:
 def subdivision_country(code: pl.Expr) -> pl.Expr:
     """The alpha-3 code of the country a subdivision code belongs to (null if unknown)."""
     table = subdivision_table()
-    return code.replace_strict(table["code"], table["country"], default=None, return_dtype=pl.String)
+    return code.replace_strict(
+        table["code"], table["country"], default=None, return_dtype=pl.String
+    )
 
 
 def _fold(text: str) -> str:

@@ -74,7 +74,9 @@ def render_github(report: Report) -> str:
         where = f"{f.cell}: " if f.cell else ""
         message = where + f.message + (f" — {f.hint}" if f.hint else "")
         out.append(f"::{f.severity} {','.join(props)}::{_escape_data(message)}")
-    summary = f"{report.table}: {report.errors} errors, {report.warnings} warnings in {report.rows} rows"
+    summary = (
+        f"{report.table}: {report.errors} errors, {report.warnings} warnings in {report.rows} rows"
+    )
     if report.truncated:
         summary += f" ({len(report.findings)} listed)"
     out.append(f"::notice title=toolkit validate::{_escape_data(summary)}")
@@ -96,19 +98,25 @@ def render_junit(report: Report) -> str:
     if not report.counts:
         ET.SubElement(suite, "testcase", classname=report.table, name="all rules")
     for c in report.counts:
-        case = ET.SubElement(suite, "testcase", classname=report.table, name=f"{c.rule} [{c.column}]")
+        case = ET.SubElement(
+            suite, "testcase", classname=report.table, name=f"{c.rule} [{c.column}]"
+        )
         body = "\n".join(
             f"{_where(f, report.table)}: {f.message}" + (f" (hint: {f.hint})" if f.hint else "")
             for f in listed.get((c.rule, c.column), [])
         )
         if c.severity == "error" or report.strict:
-            tag = ET.SubElement(case, "failure", message=f"{c.count} rows break {c.rule}", type=c.rule)
+            tag = ET.SubElement(
+                case, "failure", message=f"{c.count} rows break {c.rule}", type=c.rule
+            )
             tag.text = body
         else:
             out = ET.SubElement(case, "system-out")
             out.text = f"warning: {c.count} rows\n{body}"
     ET.indent(suite)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+    )
 
 
 FORMATS: dict[str, Callable[[Report], str]] = {

@@ -53,7 +53,11 @@ def _typed_value(spec: ColumnSpec) -> dict[str, pl.Expr]:
         number = pl.when(v.str.contains(_NUMBER)).then(v.cast(pl.Float64, strict=False))
         return {derived(n, "number"): number}
     if spec.kind == "integer":
-        return {derived(n, "integer"): pl.when(v.str.contains(_INTEGER)).then(v.cast(pl.Int64, strict=False))}
+        return {
+            derived(n, "integer"): pl.when(v.str.contains(_INTEGER)).then(
+                v.cast(pl.Int64, strict=False)
+            )
+        }
     if spec.kind == "date":
         return {derived(n, "date"): parse_iso_date(v)}
     if spec.kind == "fuzzy_date":
@@ -125,9 +129,17 @@ def _kind_rules(spec: ColumnSpec, schema: Schema, today: date) -> list[Rule]:
     if kind in ("number", "latitude", "longitude", "integer"):
         field = "integer" if kind == "integer" else "number"
         parsed = pl.col(derived(n, field))
-        what = {"integer": "a whole number", "number": "a number"}.get(kind, "a coordinate in decimal degrees")
-        rule_id = {"integer": "integer.invalid", "number": "number.invalid"}.get(kind, "coordinates.invalid")
-        rules = [_parse_rule(spec, rule_id, parsed.is_not_null(), what, "write a plain number such as 33.3152")]
+        what = {"integer": "a whole number", "number": "a number"}.get(
+            kind, "a coordinate in decimal degrees"
+        )
+        rule_id = {"integer": "integer.invalid", "number": "number.invalid"}.get(
+            kind, "coordinates.invalid"
+        )
+        rules = [
+            _parse_rule(
+                spec, rule_id, parsed.is_not_null(), what, "write a plain number such as 33.3152"
+            )
+        ]
         if kind in ("latitude", "longitude"):
             limit = 90 if kind == "latitude" else 180
             rules.append(
@@ -143,7 +155,15 @@ def _kind_rules(spec: ColumnSpec, schema: Schema, today: date) -> list[Rule]:
         return rules + _range_rules(spec, "value.range", parsed, parsed)
     if kind == "date":
         parsed = pl.col(derived(n, "date"))
-        rules = [_parse_rule(spec, "date.invalid", parsed.is_not_null(), "a date (YYYY-MM-DD)", "write the date as YYYY-MM-DD, e.g. 2024-09-06")]
+        rules = [
+            _parse_rule(
+                spec,
+                "date.invalid",
+                parsed.is_not_null(),
+                "a date (YYYY-MM-DD)",
+                "write the date as YYYY-MM-DD, e.g. 2024-09-06",
+            )
+        ]
         if spec.not_future:
             rules.append(
                 Rule(
@@ -160,7 +180,13 @@ def _kind_rules(spec: ColumnSpec, schema: Schema, today: date) -> list[Rule]:
         parsed = pl.col(derived(n, "parsed"))
         start, end = parsed.struct.field("start"), parsed.struct.field("end")
         return [
-            _parse_rule(spec, "date.invalid", parsed.struct.field("ok"), "a date in the accepted forms", f"accepted forms: {DATE_FORMS}"),
+            _parse_rule(
+                spec,
+                "date.invalid",
+                parsed.struct.field("ok"),
+                "a date in the accepted forms",
+                f"accepted forms: {DATE_FORMS}",
+            ),
             Rule(
                 "date.order",
                 n,
@@ -174,11 +200,30 @@ def _kind_rules(spec: ColumnSpec, schema: Schema, today: date) -> list[Rule]:
     if kind == "fuzzy_count":
         parsed = pl.col(derived(n, "parsed"))
         low, best, high = (parsed.struct.field(f) for f in ("low", "best", "high"))
-        order = (low <= best).fill_null(True) & (best <= high).fill_null(True) & (low <= high).fill_null(True)
+        order = (
+            (low <= best).fill_null(True)
+            & (best <= high).fill_null(True)
+            & (low <= high).fill_null(True)
+        )
         return [
-            _parse_rule(spec, "count.invalid", parsed.struct.field("ok"), "a count in the accepted forms", f"accepted forms: {COUNT_FORMS}; counts cannot be negative"),
-            Rule("count.order", n, sev, order, "'{value}': low, best and high are out of order", hint="write the smaller number first: LOW-HIGH"),
-            *_range_rules(spec, "count.range", pl.coalesce(low, best, high), pl.coalesce(high, best, low)),
+            _parse_rule(
+                spec,
+                "count.invalid",
+                parsed.struct.field("ok"),
+                "a count in the accepted forms",
+                f"accepted forms: {COUNT_FORMS}; counts cannot be negative",
+            ),
+            Rule(
+                "count.order",
+                n,
+                sev,
+                order,
+                "'{value}': low, best and high are out of order",
+                hint="write the smaller number first: LOW-HIGH",
+            ),
+            *_range_rules(
+                spec, "count.range", pl.coalesce(low, best, high), pl.coalesce(high, best, low)
+            ),
         ]
     if kind == "vocabulary":
         return [
@@ -222,7 +267,9 @@ def _kind_rules(spec: ColumnSpec, schema: Schema, today: date) -> list[Rule]:
                     "subdivision.wrong_country",
                     n,
                     sev,
-                    (owner.is_null() | ~codes.is_country(country) | (owner == country)).fill_null(True),
+                    (owner.is_null() | ~codes.is_country(country) | (owner == country)).fill_null(
+                        True
+                    ),
                     f"'{{value}}' is a subdivision of {{owner}}, not of {{{spec.country}}}",
                     hint=f"fix {n} or {spec.country}",
                     fields={"owner": owner},
@@ -251,7 +298,14 @@ def _text_rules(spec: ColumnSpec) -> list[Rule]:
     rules = []
     if spec.required:
         rules.append(
-            Rule("value.required", n, spec.required_severity, present, f"{n} is required but empty", hint=spec.description or None)
+            Rule(
+                "value.required",
+                n,
+                spec.required_severity,
+                present,
+                f"{n} is required but empty",
+                hint=spec.description or None,
+            )
         )
     if spec.unique:
         rules.append(
@@ -284,7 +338,8 @@ def _text_rules(spec: ColumnSpec) -> list[Rule]:
                 sev,
                 (v.str.len_chars() <= spec.max_length).fill_null(True),
                 f"{n} is {{length}} characters long; the limit is {spec.max_length}",
-                hint="shorten it" + (" (an Excel cell holds 32,767 characters)" if spec.max_length == 32767 else ""),
+                hint="shorten it"
+                + (" (an Excel cell holds 32,767 characters)" if spec.max_length == 32767 else ""),
                 fields={"length": v.str.len_chars()},
             )
         )
@@ -362,7 +417,9 @@ def typed(spec: ColumnSpec) -> list[pl.Expr]:
             value_of(n).alias(n),
             p.struct.field("start").alias(f"{n}_start"),
             p.struct.field("end").alias(f"{n}_end"),
-            p.struct.field("precision").cast(pl.Enum(["day", "month", "year"])).alias(f"{n}_precision"),
+            p.struct.field("precision")
+            .cast(pl.Enum(["day", "month", "year"]))
+            .alias(f"{n}_precision"),
             p.struct.field("approximate").alias(f"{n}_approximate"),
             p.struct.field("uncertain").alias(f"{n}_uncertain"),
         ]

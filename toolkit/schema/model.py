@@ -182,7 +182,9 @@ def _column(source: str, index: int, raw: Any) -> ColumnSpec:
         try:
             re.compile(pattern)
         except (re.error, TypeError) as exc:
-            raise _fail(source, where, f"pattern is not a valid regular expression ({exc})") from exc
+            raise _fail(
+                source, where, f"pattern is not a valid regular expression ({exc})"
+            ) from exc
     max_length = raw.get("max_length")
     if max_length is not None and (not isinstance(max_length, int) or max_length < 1):
         raise _fail(source, where, "max_length must be a positive integer")
@@ -230,7 +232,9 @@ def _rule(source: str, index: int, raw: Any, names: set[str]) -> TableRuleSpec:
         raise _fail(source, where, "each rule must be a mapping with id and check")
     rule_id = raw.get("id")
     if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
-        raise _fail(source, where, f"id must be a dotted name like 'date.after_source', got {rule_id!r}")
+        raise _fail(
+            source, where, f"id must be a dotted name like 'date.after_source', got {rule_id!r}"
+        )
     where = f"rule {rule_id!r}"
     unknown = set(raw) - _RULE_KEYS
     if unknown:
@@ -271,12 +275,21 @@ def _rule(source: str, index: int, raw: Any, names: set[str]) -> TableRuleSpec:
     for key in needed:
         if not getattr(spec, key):
             raise _fail(source, where, f"check {check} needs {key}")
-    referenced = [*spec.columns, spec.column, spec.other, spec.country, spec.latitude, spec.longitude]
+    referenced = [
+        *spec.columns,
+        spec.column,
+        spec.other,
+        spec.country,
+        spec.latitude,
+        spec.longitude,
+    ]
     if condition:
         referenced.append(condition.column)
     for ref in referenced:
         if ref is not None and ref not in names:
-            raise _fail(source, where, f"refers to column {ref!r}, which the schema does not declare")
+            raise _fail(
+                source, where, f"refers to column {ref!r}, which the schema does not declare"
+            )
     return spec
 
 
@@ -291,7 +304,15 @@ def parse_schema(text: str, source: str = "<string>") -> Schema:
         raise _fail(source, where, str(problem)) from exc
     if not isinstance(raw, dict):
         raise _fail(source, "top level", "expected a mapping with name, version and columns")
-    unknown = set(raw) - {"name", "version", "title", "description", "columns", "rules", "extra_columns"}
+    unknown = set(raw) - {
+        "name",
+        "version",
+        "title",
+        "description",
+        "columns",
+        "rules",
+        "extra_columns",
+    }
     if unknown:
         raise _fail(source, "top level", f"unknown key(s) {', '.join(sorted(unknown))}")
     name = raw.get("name")
@@ -308,7 +329,9 @@ def parse_schema(text: str, source: str = "<string>") -> Schema:
     by_name = {c.name: c for c in columns}
     for c in columns:
         if c.kind == "subdivision" and c.country and c.country not in by_name:
-            raise _fail(source, f"column {c.name!r}", f"country refers to unknown column {c.country!r}")
+            raise _fail(
+                source, f"column {c.name!r}", f"country refers to unknown column {c.country!r}"
+            )
     rules_raw = raw.get("rules") or []
     if not isinstance(rules_raw, list):
         raise _fail(source, "rules", "rules must be a list")

@@ -124,6 +124,9 @@ def table_rules(spec: TableRuleSpec, schema: Schema) -> list[Rule]:
             f"point ({{{spec.latitude}}}, {{{spec.longitude}}}) lies in {{found}}, not {{country_name}}",
             hint="check the coordinates or the country",
             table_level=True,
-            fields={"found": label, "country_name": country.map_elements(country_label, return_dtype=pl.String)},
+            fields={
+                "found": label,
+                "country_name": country.map_elements(country_label, return_dtype=pl.String),
+            },
         ),
     ]

@@ -1,0 +1,81 @@
+"""What every command shares: input options, and turning failures into exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from toolkit.errors import ToolkitError
+
+EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+
+
+class Format(StrEnum):
+    """Report formats."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+    junit = "junit"
+
+
+TableArg = Annotated[
+    Path, typer.Argument(help="The event table: .csv, .xlsx or .parquet.", show_default=False)
+]
+SchemaOpt = Annotated[
+    Path | None,
+    typer.Option("--schema", "-s", help="Schema file (YAML). Default: the built-in events schema."),
+]
+SheetOpt = Annotated[str | None, typer.Option(help="Workbook sheet to read (default: the first).")]
+EncodingOpt = Annotated[str, typer.Option(help="Text encoding of a CSV file, e.g. cp1252.")]
+DelimiterOpt = Annotated[str, typer.Option(help="Field delimiter of a CSV file, e.g. ';'.")]
+MaxFindingsOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-findings",
+        min=0,
+        help="List at most N findings (counts per rule stay exact).",
+    ),
+]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail validation too.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
+
+
+class State:
+    """Global flags set by the app callback."""
+
+    debug = False
+
+
+def fail(message: str) -> NoReturn:
+    """Print one `error:` line on stderr and exit 2."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def guarded(body: Callable[[], int]) -> None:
+    """Run a command body; a ToolkitError or an unexpected bug becomes one line and exit 2."""
+    try:
+        code = body()
+    except ToolkitError as exc:
+        if State.debug:
+            traceback.print_exc()
+        fail(str(exc))
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted; no output was changed", err=True)
+        raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if State.debug:
+            traceback.print_exc()
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        fail(f"unexpected {type(exc).__name__}: {first} (rerun with --debug for the traceback)")
+    sys.stdout.flush()
+    raise typer.Exit(code)

@@ -1,0 +1,96 @@
+"""`toolkit export`: validate, then publish clean CSV, Parquet and the editors' workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from toolkit.cli.common import (
+    EXIT_INVALID,
+    EXIT_VALID,
+    DelimiterOpt,
+    EncodingOpt,
+    Format,
+    FormatOpt,
+    MaxFindingsOpt,
+    SchemaOpt,
+    SheetOpt,
+    TableArg,
+    fail,
+    guarded,
+)
+from toolkit.export import FORMATS, export_table
+from toolkit.loading import load_table
+from toolkit.report import render
+from toolkit.schema import load_schema
+from toolkit.validation import DEFAULT_MAX_FINDINGS
+
+
+def export(
+    table: TableArg,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output directory (created if missing).")
+    ],
+    schema: SchemaOpt = None,
+    to: Annotated[
+        str, typer.Option("--to", help="Comma-separated outputs: csv,parquet,xlsx.")
+    ] = ",".join(FORMATS),
+    quarantine: Annotated[
+        bool,
+        typer.Option(
+            "--quarantine", help="Export the valid rows; put the others in <stem>.rejected.csv."
+        ),
+    ] = False,
+    format: FormatOpt = Format.text,
+    max_findings: MaxFindingsOpt = DEFAULT_MAX_FINDINGS,
+    sheet: SheetOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    delimiter: DelimiterOpt = ",",
+) -> None:
+    """Validate TABLE and write <stem>.csv, .parquet, .xlsx and manifest.json into --out.
+
+    With errors, nothing is written (exit 1) unless --quarantine is given.
+
+    Example:
+        toolkit export fixtures/events.csv --out out/
+        toolkit export events.csv --out out/ --to parquet --quarantine
+    """
+    formats = tuple(f.strip() for f in to.split(",") if f.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        fail(
+            f"--to: unknown output(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
+        )
+
+    def body() -> int:
+        loaded_schema = load_schema(schema)
+        loaded = load_table(Path(table), sheet=sheet, encoding=encoding, delimiter=delimiter)
+        result = export_table(
+            loaded,
+            out,
+            loaded_schema,
+            formats=formats,
+            quarantine=quarantine,
+            max_findings=max_findings,
+        )
+        if not result.ok:
+            typer.echo(render(result.report, format.value), nl=False)
+            typer.echo(f"error: nothing written to {out}: {result.refused}", err=True)
+            return EXIT_INVALID
+        if format is not Format.text:
+            typer.echo(render(result.report, format.value), nl=False)
+            stream_err = True
+        else:
+            stream_err = False
+        summary = (
+            f"{loaded.rows} rows read: {result.exported_rows} exported, {result.rejected_rows} rejected"
+            f"{f' (see {loaded.path.stem}.rejected.csv)' if result.rejected_rows else ''}; "
+            f"{result.report.warnings} warnings\n"
+            + "".join(f"  wrote {p}\n" for p in result.written)
+        )
+        typer.echo(summary, nl=False, err=stream_err)
+        return EXIT_VALID
+
+    guarded(body)

@@ -1,0 +1,268 @@
+"""The editors' workbook, written with openpyxl in write-only mode (bounded memory).
+
+Data sheet: bold frozen header, filter, fitted widths, real dates where the value is a full
+date, coordinates as numbers, fuzzy values as text, dropdowns on vocabulary columns, cells
+with findings highlighted and the message attached as a comment. A Codebook sheet explains
+every column; an Issues sheet lists the findings. No cell is ever a formula: text that starts
+like one is stored as text with Excel's quote prefix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from toolkit.errors import ExportError
+from toolkit.schema import Schema
+from toolkit.schema.kinds import COUNT_FORMS, DATE_FORMS, canonical, derived
+
+MAX_ROWS = 1_048_576  # Excel's limit, header included
+MAX_CELL_CHARS = 32_767
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_FILLS = {
+    "error": PatternFill("solid", fgColor="FFC7CE"),
+    "warning": PatternFill("solid", fgColor="FFEB9C"),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding as the workbook shows it."""
+
+    severity: str
+    rule: str
+    column: str | None
+    row: int | None
+    line: int | None
+    message: str
+    hint: str | None
+    where: str  # a cell of the data sheet, or where the row went instead
+
+
+def cell_values(frame: pl.DataFrame, schema: Schema) -> pl.DataFrame:
+    """What each data cell holds: dates as Date, numbers as numbers, everything else as text."""
+    exprs = []
+    for spec in schema.columns:
+        n = spec.name
+        if spec.kind == "date":
+            exprs.append(pl.col(derived(n, "date")).alias(n))
+        elif spec.kind in ("number", "latitude", "longitude"):
+            exprs.append(pl.col(derived(n, "number")).alias(n))
+        elif spec.kind == "integer":
+            exprs.append(pl.col(derived(n, "integer")).alias(n))
+        else:
+            exprs.append(canonical(spec))
+    return frame.select(exprs)
+
+
+def check_limits(values: pl.DataFrame, rows: pl.Series) -> None:
+    """Refuse what Excel cannot hold, naming the row, before anything is written."""
+    if values.height + 1 > MAX_ROWS:
+        raise ExportError(
+            f"the table has {values.height:,} rows; an Excel sheet holds {MAX_ROWS - 1:,} data rows "
+            f"(row {MAX_ROWS} and later would be lost); export csv or parquet instead"
+        )
+    for name, dtype in values.schema.items():
+        if dtype != pl.String:
+            continue
+        too_long = values.get_column(name).str.len_chars() > MAX_CELL_CHARS
+        if too_long.any():
+            first = int(rows.filter(too_long)[0])
+            raise ExportError(
+                f"row {first}, column {name}: {int(values.get_column(name).filter(too_long).str.len_chars()[0]):,} "
+                f"characters; an Excel cell holds at most {MAX_CELL_CHARS:,}"
+            )
+
+
+def _text_cell(ws: Worksheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+    cell.quotePrefix = True
+    return cell
+
+
+def _header(ws: Worksheet, names: Iterable[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for name in names:
+        cell = _text_cell(ws, name)
+        cell.font = _BOLD
+        cells.append(cell)
+    return cells
+
+
+def _width(values: pl.DataFrame, name: str) -> float:
+    column = values.get_column(name)
+    if column.dtype == pl.String:
+        longest = column.str.split("\n").list.eval(pl.element().str.len_chars()).list.max().max()
+    elif column.dtype == pl.Date:
+        longest = 10
+    else:
+        longest = column.cast(pl.String).str.len_chars().max()
+    longest = max(int(longest or 0), len(name))
+    return float(min(max(longest + 2, 8), 60))
+
+
+def _dropdown(
+    spec_values: tuple[str, ...], column: str, letter: str, required: bool
+) -> DataValidation:
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(spec_values) + '"',
+        allow_blank=not required,
+        showErrorMessage=True,
+        errorTitle=f"Not an allowed {column}",
+        error=f"Choose one of: {', '.join(spec_values)}",
+    )
+    dv.add(f"{letter}2:{letter}{MAX_ROWS}")
+    return dv
+
+
+def _data_sheet(
+    wb: Workbook,
+    title: str,
+    values: pl.DataFrame,
+    schema: Schema,
+    marks: dict[tuple[int, str], list[Issue]],
+) -> None:
+    ws = wb.create_sheet(title)
+    names = values.columns
+    ws.freeze_panes = "A2"
+    last = get_column_letter(len(names))
+    ws.auto_filter.ref = f"A1:{last}{values.height + 1}"
+    for i, name in enumerate(names, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = _width(values, name)
+    for i, spec in enumerate(schema.columns, start=1):
+        if spec.kind == "vocabulary" and len(",".join(spec.values)) <= 250:
+            ws.data_validations.append(
+                _dropdown(spec.values, spec.name, get_column_letter(i), spec.required)
+            )
+    ws.append(_header(ws, names))
+    text_columns = {i for i, name in enumerate(names) if values.schema[name] == pl.String}
+    risky = {i for i in text_columns if values.get_column(names[i]).str.starts_with("=").any()}
+    multiline = {
+        i
+        for i in text_columns
+        if values.get_column(names[i]).str.contains("\n", literal=True).any()
+    }
+    special = risky | multiline
+    for r, row in enumerate(values.iter_rows()):
+        out: list[Any] = list(row)
+        for i in special:
+            value = out[i]
+            if isinstance(value, str):
+                cell = _text_cell(ws, value)
+                if "\n" in value:
+                    cell.alignment = _WRAP
+                out[i] = cell
+        if marks:
+            for i, name in enumerate(names):
+                issues = marks.get((r, name))
+                if not issues:
+                    continue
+                value = out[i]
+                cell = (
+                    value
+                    if isinstance(value, Cell)
+                    else (
+                        _text_cell(ws, value)
+                        if isinstance(value, str)
+                        else WriteOnlyCell(ws, value=value)
+                    )
+                )
+                worst = "error" if any(x.severity == "error" for x in issues) else "warning"
+                cell.fill = _FILLS[worst]
+                text = "\n".join(f"{x.severity}: {x.message} [{x.rule}]" for x in issues)
+                cell.comment = Comment(text[:MAX_CELL_CHARS], "toolkit")
+                out[i] = cell
+        ws.append(out)
+
+
+def _codebook(wb: Workbook, schema: Schema) -> None:
+    ws = wb.create_sheet("Codebook")
+    ws.freeze_panes = "A2"
+    for letter, width in zip("ABCDE", (18, 14, 10, 40, 80), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.append(_header(ws, ["column", "kind", "required", "allowed values", "meaning"]))
+    forms = {"fuzzy_date": f" Forms: {DATE_FORMS}.", "fuzzy_count": f" Forms: {COUNT_FORMS}."}
+    for spec in schema.columns:
+        required = (
+            "yes"
+            if spec.required and spec.required_severity == "error"
+            else ("expected" if spec.required else "no")
+        )
+        allowed = ", ".join(spec.values)
+        meaning = spec.description + forms.get(spec.kind, "")
+        ws.append([_text_cell(ws, v) for v in (spec.name, spec.kind, required, allowed, meaning)])
+    ws.append([])
+    ws.append([_text_cell(ws, f"Schema {schema.name} {schema.version}: {schema.description}")])
+
+
+def _issues_sheet(wb: Workbook, issues: list[Issue]) -> None:
+    ws = wb.create_sheet("Issues")
+    ws.freeze_panes = "A2"
+    headers = ["severity", "rule", "column", "row", "line", "where", "message", "hint"]
+    for letter, width in zip("ABCDEFGH", (9, 26, 14, 7, 7, 28, 70, 50), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.auto_filter.ref = f"A1:H{len(issues) + 1}"
+    ws.append(_header(ws, headers))
+    for x in issues:
+        ws.append(
+            [
+                _text_cell(ws, x.severity),
+                _text_cell(ws, x.rule),
+                _text_cell(ws, x.column or ""),
+                x.row,
+                x.line,
+                _text_cell(ws, x.where),
+                _text_cell(ws, x.message),
+                _text_cell(ws, x.hint or ""),
+            ]
+        )
+
+
+def write_xlsx(
+    values: pl.DataFrame,
+    schema: Schema,
+    path: Path,
+    *,
+    issues: list[Issue],
+    positions: dict[int, int],
+) -> None:
+    """Write the workbook. `positions` maps an input row to its 0-based row in `values`."""
+    marks: dict[tuple[int, str], list[Issue]] = {}
+    for x in issues:
+        if x.row is not None and x.row in positions and x.column:
+            marks.setdefault((positions[x.row], x.column), []).append(x)
+    wb = Workbook(write_only=True)
+    try:
+        _data_sheet(wb, schema.name[:31], values, schema, marks)
+        _codebook(wb, schema)
+        if issues:
+            _issues_sheet(wb, issues)
+        wb.save(path)
+    except BaseException:
+        _abandon(wb)
+        raise
+
+
+def _abandon(wb: Workbook) -> None:
+    """Close the write-only sheets' temporary files after a failed write."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            ws.close()

@@ -26,35 +26,55 @@ def _number(group: pl.Expr) -> pl.Expr:
     return group.str.replace_all(",", "", literal=True).cast(pl.Int64, strict=False)
 
 
-def parse_count(text: pl.Expr) -> pl.Expr:
-    """Parse fuzzy-count text into a struct of COUNT_FIELDS (`ok` null when missing)."""
-    g = text.str.strip_chars().str.extract_groups(_PATTERN)
-    approx = _number(g.struct.field("2"))
-    at_least = _number(g.struct.field("3"))
-    at_most = _number(g.struct.field("6"))
-    range_low = _number(g.struct.field("7"))
-    range_high = _number(g.struct.field("8"))
-    exact = _number(g.struct.field("9"))
+_DTYPE = pl.Struct(
+    {"low": pl.Int64, "best": pl.Int64, "high": pl.Int64, "qualifier": pl.String, "ok": pl.Boolean}
+)
+
+
+def _parse(text: pl.Series) -> pl.Series:
+    """Parse a whole column at once: the regex runs once, every field reads its captures."""
+    groups = text.str.strip_chars().str.extract_groups(_PATTERN).struct.unnest()
+    groups.columns = [f"g{i + 1}" for i in range(groups.width)]
+    numbers = groups.select(
+        approx=_number(pl.col("g2")),
+        at_least=_number(pl.col("g3")),
+        at_most=_number(pl.col("g6")),
+        range_low=_number(pl.col("g7")),
+        range_high=_number(pl.col("g8")),
+        exact=_number(pl.col("g9")),
+        missing=pl.Series(text.is_null()),
+    )
+    c = {name: pl.col(name) for name in numbers.columns}
     qualifier = (
-        pl.when(exact.is_not_null())
+        pl.when(c["exact"].is_not_null())
         .then(pl.lit("exact"))
-        .when(approx.is_not_null())
+        .when(c["approx"].is_not_null())
         .then(pl.lit("approximate"))
-        .when(at_least.is_not_null())
+        .when(c["at_least"].is_not_null())
         .then(pl.lit("at_least"))
-        .when(at_most.is_not_null())
+        .when(c["at_most"].is_not_null())
         .then(pl.lit("at_most"))
-        .when(range_low.is_not_null() & range_high.is_not_null())
+        .when(c["range_low"].is_not_null() & c["range_high"].is_not_null())
         .then(pl.lit("range"))
     )
-    ok = pl.when(text.is_null()).then(None).otherwise(qualifier.is_not_null())
-    return pl.struct(
-        low=pl.coalesce(exact, at_least, range_low),
-        best=pl.coalesce(exact, approx),
-        high=pl.coalesce(exact, at_most, range_high),
+    out = numbers.select(
+        low=pl.coalesce(c["exact"], c["at_least"], c["range_low"]),
+        best=pl.coalesce(c["exact"], c["approx"]),
+        high=pl.coalesce(c["exact"], c["at_most"], c["range_high"]),
         qualifier=qualifier,
-        ok=ok,
+        ok=pl.when(c["missing"]).then(None).otherwise(qualifier.is_not_null()),
     )
+    return out.to_struct(text.name)
+
+
+def parse_count(text: pl.Expr) -> pl.Expr:
+    """Parse fuzzy-count text into a struct of COUNT_FIELDS (`ok` null when missing).
+
+    Example:
+        >>> pl.select(parse_count(pl.lit("2,500+")).struct.field("low")).item()
+        2500
+    """
+    return text.map_batches(_parse, return_dtype=_DTYPE, is_elementwise=True)
 
 
 def canonical_count(parsed: pl.Expr) -> pl.Expr:

@@ -37,6 +37,61 @@ def _side_precision(m: pl.Expr, d: pl.Expr) -> pl.Expr:
     return pl.when(d.is_not_null()).then(0).when(m.is_not_null()).then(1).otherwise(2)
 
 
+_DTYPE = pl.Struct(
+    {
+        "start": pl.Date,
+        "end": pl.Date,
+        "precision": pl.String,
+        "approximate": pl.Boolean,
+        "uncertain": pl.Boolean,
+        "ok": pl.Boolean,
+    }
+)
+
+
+def _parse(text: pl.Series) -> pl.Series:
+    """Parse a whole column at once: the regex runs once, every field reads its captures."""
+    groups = text.str.strip_chars().str.extract_groups(_PATTERN).struct.unnest()
+    groups.columns = list(_GROUPS)
+    f = {name: pl.col(name) for name in _GROUPS}
+    matched = f["slash"].is_not_null() | f["a_y"].is_not_null()
+    interval = f["slash"].is_not_null()
+    a_date = f["a_y"].is_not_null()
+    b_date = f["b_y"].is_not_null()
+    sides = groups.with_columns(
+        a_start=_side_start(f["a_y"], f["a_m"], f["a_d"]),
+        a_end=_side_end(f["a_y"], f["a_m"], f["a_d"]),
+        b_start=_side_start(f["b_y"], f["b_m"], f["b_d"]),
+        b_end=_side_end(f["b_y"], f["b_m"], f["b_d"]),
+        input_null=pl.Series(text.is_null()),
+    )
+    # each side that names a date must name a real one; an interval needs at least one date
+    sides_ok = (a_date.not_() | pl.col("a_start").is_not_null()) & (
+        b_date.not_() | pl.col("b_start").is_not_null()
+    )
+    shape_ok = pl.when(interval).then(a_date | b_date).otherwise(a_date)
+    ok = (matched & shape_ok.fill_null(False) & sides_ok).fill_null(False)
+    a_prec = pl.when(a_date).then(_side_precision(f["a_m"], f["a_d"]))
+    b_prec = pl.when(b_date).then(_side_precision(f["b_m"], f["b_d"]))
+    precision = pl.max_horizontal(a_prec, b_prec).replace_strict(
+        {v: k for k, v in _PRECISION_RANK.items()}, default=None, return_dtype=pl.String
+    )
+    qualifiers = pl.concat_str([f["a_q"].fill_null(""), f["b_q"].fill_null("")])
+    valid = pl.col("ok")
+    out = sides.with_columns(ok=ok).select(
+        start=pl.when(valid & a_date).then(pl.col("a_start")),
+        end=pl.when(valid & interval & b_date)
+        .then(pl.col("b_end"))
+        .when(valid & ~interval)
+        .then(pl.col("a_end")),
+        precision=pl.when(valid).then(precision),
+        approximate=pl.when(valid).then(qualifiers.str.contains(r"[~%]")),
+        uncertain=pl.when(valid).then(qualifiers.str.contains(r"[?%]")),
+        ok=pl.when(pl.col("input_null")).then(None).otherwise(valid),
+    )
+    return out.to_struct(text.name)
+
+
 def parse_fuzzy_date(text: pl.Expr) -> pl.Expr:
     """Parse EDTF-subset text into a struct of DATE_FIELDS.
 
@@ -44,39 +99,7 @@ def parse_fuzzy_date(text: pl.Expr) -> pl.Expr:
         >>> pl.select(parse_fuzzy_date(pl.lit("../2025-09")).struct.field("end")).item()
         datetime.date(2025, 9, 30)
     """
-    g = text.str.strip_chars().str.extract_groups(_PATTERN)
-    f = {name: g.struct.field(str(i + 1)) for i, name in enumerate(_GROUPS)}
-    matched = f["slash"].is_not_null() | f["a_y"].is_not_null()
-    interval = f["slash"].is_not_null()
-    a_start = _side_start(f["a_y"], f["a_m"], f["a_d"])
-    a_end = _side_end(f["a_y"], f["a_m"], f["a_d"])
-    b_start = _side_start(f["b_y"], f["b_m"], f["b_d"])
-    b_end = _side_end(f["b_y"], f["b_m"], f["b_d"])
-    a_date = f["a_y"].is_not_null()
-    b_date = f["b_y"].is_not_null()
-    start = pl.when(a_date).then(a_start)
-    end = pl.when(interval & b_date).then(b_end).when(~interval).then(a_end)
-    # each side that names a date must name a real one; an interval needs at least one date
-    sides_ok = (a_date.not_() | a_start.is_not_null()) & (b_date.not_() | b_start.is_not_null())
-    shape_ok = pl.when(interval).then(a_date | b_date).otherwise(a_date)
-    ok = (matched & shape_ok.fill_null(False) & sides_ok).fill_null(False)
-    ok = pl.when(text.is_null()).then(None).otherwise(ok)
-    a_prec = pl.when(a_date).then(_side_precision(f["a_m"], f["a_d"]))
-    b_prec = pl.when(b_date).then(_side_precision(f["b_m"], f["b_d"]))
-    rank = pl.max_horizontal(a_prec, b_prec)
-    precision = rank.replace_strict(
-        {v: k for k, v in _PRECISION_RANK.items()}, default=None, return_dtype=pl.String
-    )
-    qualifiers = pl.concat_str([f["a_q"].fill_null(""), f["b_q"].fill_null("")])
-    valid = ok.fill_null(False)
-    return pl.struct(
-        start=pl.when(valid).then(start),
-        end=pl.when(valid).then(end),
-        precision=pl.when(valid).then(precision),
-        approximate=pl.when(valid).then(qualifiers.str.contains(r"[~%]")),
-        uncertain=pl.when(valid).then(qualifiers.str.contains(r"[?%]")),
-        ok=ok,
-    )
+    return text.map_batches(_parse, return_dtype=_DTYPE, is_elementwise=True)
 
 
 def parse_iso_date(text: pl.Expr) -> pl.Expr:

@@ -32,10 +32,11 @@ class CompiledSchema:
 
     def prepare(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Add the derived columns (trimmed text, parsed values, locations) to `frame`."""
+        lazy = frame.lazy()  # lazy, so shared sub-expressions (regex captures) run once
         for stage in self.stages:
             if stage:
-                frame = frame.with_columns(**stage)
-        return frame
+                lazy = lazy.with_columns(**stage)
+        return lazy.collect()
 
 
 def _check(rule: Rule) -> pa.Check:

@@ -61,11 +61,19 @@ def _layout(data: bytes, delimiter: int) -> _Layout:
     # a CRLF record ends before its CR
     has_cr = (end > start) & (buf[np.maximum(end - 1, 0)] == _CR)
     end = end - has_cr
+    # fields = delimiters in the record - delimiters inside its quoted spans + 1; both
+    # counts come from binary searches into the sorted delimiter positions
     delims = np.flatnonzero(buf == delimiter)
-    if quotes.size and delims.size:
-        delims = delims[(np.searchsorted(quotes, delims) & 1) == 0]
-    record_of = np.searchsorted(start, delims, side="right") - 1
-    fields = np.bincount(record_of, minlength=start.size) + 1
+    before_start = np.searchsorted(delims, start)
+    per_record = np.diff(np.append(before_start, delims.size))
+    if quotes.size:
+        before_quote = np.searchsorted(delims, quotes)
+        inside = before_quote[1::2] - before_quote[0::2]
+        owner = np.searchsorted(start, quotes[0::2], side="right") - 1
+        per_record = per_record - np.bincount(owner, weights=inside, minlength=start.size).astype(
+            np.int64
+        )
+    fields = per_record + 1
     return _Layout(start=start, end=end, line=line, fields=fields)
 
 
@@ -109,9 +117,84 @@ def _utf8_error(path: Path, data: bytes) -> InputError:
     return InputError(f"{path}: is not valid UTF-8")
 
 
-def _header(data: bytes, layout: _Layout, delimiter: str) -> list[str]:
-    raw = data[int(layout.start[0]) : int(layout.end[0])].decode("utf-8")
-    return next(csv.reader(io.StringIO(raw), delimiter=delimiter), [])
+def _header(data: bytes, delimiter: str) -> tuple[list[str], int, int]:
+    """The header fields, the physical line the header ends on, and its byte offset."""
+    offset = 0
+    while True:  # blank lines before the header carry no data
+        nl = data.find(b"\n", offset)
+        if nl < 0 or data[offset:nl].strip():
+            break
+        offset = nl + 1
+    skipped = data.count(b"\n", 0, offset)
+    prefix = data[offset : offset + (1 << 20)].decode("utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(prefix), delimiter=delimiter)
+    header = next(reader, [])
+    return header, skipped + reader.line_num, offset
+
+
+def _fast_positions(
+    buf: np.ndarray, frame: pl.DataFrame, header: list[str], header_end: int, delimiter: str
+) -> np.ndarray | None:
+    """Record start lines computed from the parsed cells, or None if the file needs a full scan.
+
+    Every line break and delimiter in the file is either a record's own (one break, width-1
+    delimiters per record) or inside a quoted cell; when the byte counts match that exactly,
+    no record is ragged or blank and the lines follow from the breaks inside cells.
+    """
+    width = len(header)
+    if frame.width != width or frame.height == 0:
+        return None
+    if frame.select(pl.any_horizontal(pl.all_horizontal(pl.all().is_null()).any())).item():
+        return None  # blank lines or empty records: let the scan tell them apart
+    counts = frame.select(
+        nl=pl.sum_horizontal(pl.all().str.count_matches("\n", literal=True).fill_null(0)),
+        sep=pl.sum_horizontal(pl.all().str.count_matches(delimiter, literal=True).fill_null(0)),
+    )
+    in_cells_sep = int(counts["sep"].sum()) + sum(h.count(delimiter) for h in header)
+    if (
+        int(np.count_nonzero(buf == ord(delimiter)))
+        != (width - 1) * (frame.height + 1) + in_cells_sep
+    ):
+        return None
+    breaks = int(np.count_nonzero(buf == _NEWLINE))
+    in_cells_nl = counts["nl"].to_numpy().astype(np.int64)
+    ends_with_break = buf.size > 0 and buf[-1] == _NEWLINE
+    if breaks != header_end + frame.height + int(in_cells_nl.sum()) - (0 if ends_with_break else 1):
+        return None
+    before = np.concatenate(([0], np.cumsum(in_cells_nl)[:-1]))
+    return header_end + 1 + np.arange(frame.height) + before
+
+
+def _scan_positions(
+    path: Path, data: bytes, frame: pl.DataFrame, delimiter: str
+) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
+    """Full byte scan: record lines and field counts, with blank lines removed."""
+    layout = _layout(data, ord(delimiter))
+    non_blank = layout.end > layout.start
+    first = int(np.argmax(non_blank))
+    records = slice(first + 1, None)
+    blank = ~non_blank[records]
+    line = layout.line[records]
+    fields = layout.fields[records]
+    if frame.height != line.size:
+        raise InputError(
+            f"{path}: could not map {frame.height} records to lines "
+            f"({line.size} found); is the quoting broken?"
+        )
+    if blank.any():
+        frame, line, fields = frame.filter(pl.Series(~blank)), line[~blank], fields[~blank]
+    return frame, line, fields
+
+
+def _suggest_delimiter(path: Path, header: list[str], delimiter: str) -> None:
+    if len(header) == 1 and delimiter == "," and header[0]:
+        for other in (";", "\t", "|"):
+            if other in header[0]:
+                shown = "\\t" if other == "\t" else other
+                raise InputError(
+                    f"{path}: the header has a single column containing {shown!r}; "
+                    f"if the file is {shown!r}-delimited, pass --delimiter '{shown}'"
+                )
 
 
 def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ",") -> Table:
@@ -122,26 +205,8 @@ def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ",") -> Ta
     data = _decode(path, original, encoding)
     if not data.strip():
         raise InputError(f"{path}: no header: the file is empty")
-    layout = _layout(data, ord(delimiter))
-    non_blank = layout.end > layout.start
-    if not non_blank.any():
-        raise InputError(f"{path}: no header: the file holds only blank lines")
-    first = int(np.argmax(non_blank))
-    if first:  # blank lines before the header carry no data
-        keep = np.arange(layout.start.size) >= first
-        layout = _Layout(*(a[keep] for a in (layout.start, layout.end, layout.line, layout.fields)))
-        data_offset = int(layout.start[0])
-    else:
-        data_offset = 0
-    header = _header(data, layout, delimiter)
-    if len(header) == 1 and delimiter == "," and header[0]:
-        for other in (";", "\t", "|"):
-            if other in header[0]:
-                shown = "\\t" if other == "\t" else other
-                raise InputError(
-                    f"{path}: the header has a single column containing {shown!r}; "
-                    f"if the file is {shown!r}-delimited, pass --delimiter '{shown}'"
-                )
+    header, header_end, data_offset = _header(data, delimiter)
+    _suggest_delimiter(path, header, delimiter)
     try:
         frame = pl.read_csv(
             io.BytesIO(data[data_offset:] if data_offset else data),
@@ -154,25 +219,20 @@ def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ",") -> Ta
     except pl.exceptions.ComputeError as exc:
         if "utf-8" in str(exc).lower():
             raise _utf8_error(path, data) from exc
+        _layout(data, ord(delimiter))  # names the line of an unbalanced quote, if that is it
         raise InputError(
             f"{path}: is not a readable CSV file ({str(exc).splitlines()[0]})"
         ) from exc
-    records = slice(1, None)
-    blank = ~non_blank[first:][records]
-    line = layout.line[records]
-    fields = layout.fields[records]
-    if frame.height != line.size:
-        raise InputError(
-            f"{path}: could not map {frame.height} records to lines "
-            f"({line.size} found); is the quoting broken?"
-        )
-    if blank.any():
-        keep = pl.Series(~blank)
-        frame, line, fields = frame.filter(keep), line[~blank], fields[~blank]
     if frame.width < len(header):  # polars collapses a header that ends in empty names
         frame = frame.with_columns(
             pl.lit(None, pl.String).alias(f"__pad_{i}") for i in range(frame.width, len(header))
         )
+    buf = np.frombuffer(data, dtype=np.uint8)
+    line = _fast_positions(buf, frame, header, header_end, delimiter)
+    if line is not None:
+        fields = np.full(frame.height, len(header))
+    else:
+        frame, line, fields = _scan_positions(path, data, frame, delimiter)
     return make_table(
         path,
         "csv",

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from toolkit.fuzzy.distinct import per_distinct
+
 COUNT_FIELDS = ("low", "best", "high", "qualifier", "ok")
 
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)"
@@ -74,7 +76,7 @@ def parse_count(text: pl.Expr) -> pl.Expr:
         >>> pl.select(parse_count(pl.lit("2,500+")).struct.field("low")).item()
         2500
     """
-    return text.map_batches(_parse, return_dtype=_DTYPE, is_elementwise=True)
+    return text.map_batches(per_distinct(_parse), return_dtype=_DTYPE, is_elementwise=True)
 
 
 def canonical_count(parsed: pl.Expr) -> pl.Expr:

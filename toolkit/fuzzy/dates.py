@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from toolkit.fuzzy.distinct import per_distinct
+
 DATE_FIELDS = ("start", "end", "precision", "approximate", "uncertain", "ok")
 
 _SIDE = r"(?:(\.\.)|(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?)"
@@ -99,7 +101,7 @@ def parse_fuzzy_date(text: pl.Expr) -> pl.Expr:
         >>> pl.select(parse_fuzzy_date(pl.lit("../2025-09")).struct.field("end")).item()
         datetime.date(2025, 9, 30)
     """
-    return text.map_batches(_parse, return_dtype=_DTYPE, is_elementwise=True)
+    return text.map_batches(per_distinct(_parse), return_dtype=_DTYPE, is_elementwise=True)
 
 
 def parse_iso_date(text: pl.Expr) -> pl.Expr:

@@ -68,6 +68,7 @@ def compile_schema(schema: Schema, *, today: date | None = None) -> CompiledSche
         for name, checks in column_checks.items()
     }
     stages = (
+        {k: v for spec in schema.columns for k, v in kinds.screen_stage(spec).items()},
         {k: v for spec in schema.columns for k, v in kinds.value_stage(spec).items()},
         {k: v for spec in schema.columns for k, v in kinds.parse_stage(spec).items()},
         location_stage(schema),

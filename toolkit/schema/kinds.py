@@ -22,6 +22,9 @@ from toolkit.schema.rules import Rule
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _CONTROL_SINGLE_LINE = r"[\x00-\x1f\x7f]"
 _INVISIBLE = r"[\u00a0\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+# one screen for everything the hygiene rules look for: control and invisible characters,
+# leading or trailing whitespace
+_SUSPECT = rf"{_CONTROL_SINGLE_LINE}|{_INVISIBLE}|^\s|\s$"
 _NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 _INTEGER = r"^[+-]?\d+$"
 _URL = r"^https?://[^\s/?#@]+\.[^\s/?#@]+(?::\d+)?(?:[/?#]\S*)?$"
@@ -40,9 +43,15 @@ def value_of(column: str) -> pl.Expr:
     return pl.col(derived(column, "value"))
 
 
-def _normalise(raw: pl.Expr) -> pl.Expr:
-    text = raw.str.strip_chars()
-    return pl.when(text.str.len_bytes() > 0).then(text)
+def _normalise(raw: pl.Expr, suspect: pl.Expr) -> pl.Expr:
+    # only values the screen flagged can have surrounding whitespace or be blank
+    stripped = pl.when(suspect).then(raw).str.strip_chars()
+    return (
+        pl.when(suspect)
+        .then(pl.when(stripped.str.len_bytes() > 0).then(stripped))
+        .when(raw.str.len_bytes() > 0)
+        .then(raw)
+    )
 
 
 def _typed_value(spec: ColumnSpec) -> dict[str, pl.Expr]:
@@ -344,6 +353,8 @@ def _text_rules(spec: ColumnSpec) -> list[Rule]:
             )
         )
     control = _CONTROL if spec.multiline else _CONTROL_SINGLE_LINE
+    # the specific patterns only run on the few values the one-pass screen flagged
+    raw = pl.when(pl.col(derived(n, "suspect"))).then(pl.col(n))
     rules += [
         Rule(
             "text.control_characters",
@@ -365,7 +376,7 @@ def _text_rules(spec: ColumnSpec) -> list[Rule]:
             "text.whitespace",
             n,
             "warning",
-            (raw.is_null() | (raw == raw.str.strip_chars(" \t")) | ~present),
+            (raw.is_null() | (raw == raw.str.strip_chars(" \t")) | ~present).fill_null(True),
             f"{n} has leading or trailing spaces",
             hint="exports trim them",
         ),
@@ -378,9 +389,20 @@ def column_rules(spec: ColumnSpec, schema: Schema, today: date) -> list[Rule]:
     return _text_rules(spec) + _kind_rules(spec, schema, today)
 
 
+def screen_stage(spec: ColumnSpec) -> dict[str, pl.Expr]:
+    """Stage 0: flag values with control or invisible characters or surrounding whitespace."""
+    return {
+        derived(spec.name, "suspect"): pl.col(spec.name).str.contains(_SUSPECT).fill_null(False)
+    }
+
+
 def value_stage(spec: ColumnSpec) -> dict[str, pl.Expr]:
-    """Stage 1: the trimmed text of the column."""
-    return {derived(spec.name, "value"): _normalise(pl.col(spec.name))}
+    """Stage 1: the trimmed text of the column; blank counts as missing."""
+    return {
+        derived(spec.name, "value"): _normalise(
+            pl.col(spec.name), pl.col(derived(spec.name, "suspect"))
+        )
+    }
 
 
 def parse_stage(spec: ColumnSpec) -> dict[str, pl.Expr]:

@@ -14,7 +14,6 @@ from datetime import date
 
 import pandera.errors
 import polars as pl
-from openpyxl.utils import get_column_letter
 
 from toolkit.loading import FIELDS, LINE, ROW, Table
 from toolkit.report.model import Finding, Report, RuleCount
@@ -154,12 +153,7 @@ def _messages(validation: Validation, failure: Failure, limit: int | None) -> pl
 def _structure_findings(table: Table, schema: Schema) -> tuple[list[Finding], set[str]]:
     """Findings about the header: missing, repeated, blank, padded or unknown columns."""
     findings: list[Finding] = []
-    header_line = 1
-    cell = (
-        (lambda i: f"{table.sheet}!{get_column_letter(i + 1)}1")
-        if table.sheet
-        else (lambda i: None)
-    )
+    header_line = table.header_line
     present = set(table.columns)
     seen: dict[str, int] = {}
     for i, raw in enumerate(table.header):
@@ -176,7 +170,15 @@ def _structure_findings(table: Table, schema: Schema) -> tuple[list[Finding], se
         ) -> None:
             findings.append(
                 Finding(
-                    severity, rule, column or None, None, header_line, cell(i), raw, message, hint
+                    severity,
+                    rule,
+                    column or None,
+                    None,
+                    header_line,
+                    table.cell(table.columns[i], header_line),
+                    raw,
+                    message,
+                    hint,
                 )
             )
 
@@ -323,22 +325,17 @@ def run_validation(
         if limit == 0:
             continue
         rows = _messages(validation, failure, limit)
-        position = table.columns.index(rule.column) if rule.column in table.columns else None
         for row, line, value, message, hint in rows.select(
             ROW, LINE, _VALUE, _MESSAGE, _HINT
         ).iter_rows():
-            cell = (
-                f"{table.sheet}!{get_column_letter(position + 1)}{line}"
-                if table.sheet and position is not None and line is not None
-                else None
-            )
+            cell = table.cell(rule.column, line)
             listed.append(
                 Finding(
                     rule.severity,
                     rule.id,
                     rule.column or None,
                     row,
-                    None if table.sheet else line,
+                    line,
                     cell,
                     value,
                     message,

@@ -40,13 +40,13 @@ def _line_at(buf: np.ndarray, offset: int) -> int:
     return int(np.count_nonzero(buf[:offset] == _NEWLINE)) + 1
 
 
-def _layout(data: bytes, delimiter: int) -> _Layout:
+def _layout(path: Path, data: bytes, delimiter: int) -> _Layout:
     buf = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(buf == _NEWLINE)
     quotes = np.flatnonzero(buf == _QUOTE)
     if quotes.size % 2:
         line = _line_at(buf, int(quotes[-1]))
-        raise InputError(f"line {line}: a quoted field is never closed (unbalanced '\"')")
+        raise InputError(f"{path}: line {line}: a quoted field is never closed (unbalanced '\"')")
     if quotes.size:
         outside = (np.searchsorted(quotes, newlines) & 1) == 0
         ends_at = np.flatnonzero(outside)
@@ -128,7 +128,13 @@ def _header(data: bytes, delimiter: str) -> tuple[list[str], int, int]:
     skipped = data.count(b"\n", 0, offset)
     prefix = data[offset : offset + (1 << 20)].decode("utf-8", errors="replace")
     reader = csv.reader(io.StringIO(prefix), delimiter=delimiter)
-    header = next(reader, [])
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise InputError(
+            f"the header cannot be read ({exc}); "
+            "if the file has classic-Mac line endings (CR only), convert them to LF or CRLF"
+        ) from exc
     return header, skipped + reader.line_num, offset
 
 
@@ -169,7 +175,7 @@ def _scan_positions(
     path: Path, data: bytes, frame: pl.DataFrame, delimiter: str
 ) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
     """Full byte scan: record lines and field counts, with blank lines removed."""
-    layout = _layout(data, ord(delimiter))
+    layout = _layout(path, data, ord(delimiter))
     non_blank = layout.end > layout.start
     first = int(np.argmax(non_blank))
     records = slice(first + 1, None)
@@ -184,6 +190,17 @@ def _scan_positions(
     if blank.any():
         frame, line, fields = frame.filter(pl.Series(~blank)), line[~blank], fields[~blank]
     return frame, line, fields
+
+
+def _polars_read(body: io.BytesIO, delimiter: str, *, truncate: bool) -> pl.DataFrame:
+    return pl.read_csv(
+        body,
+        has_header=True,
+        infer_schema=False,
+        separator=delimiter,
+        truncate_ragged_lines=truncate,
+        raise_if_empty=False,
+    )
 
 
 def _suggest_delimiter(path: Path, header: list[str], delimiter: str) -> None:
@@ -205,21 +222,26 @@ def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ",") -> Ta
     data = _decode(path, original, encoding)
     if not data.strip():
         raise InputError(f"{path}: no header: the file is empty")
-    header, header_end, data_offset = _header(data, delimiter)
-    _suggest_delimiter(path, header, delimiter)
     try:
-        frame = pl.read_csv(
-            io.BytesIO(data[data_offset:] if data_offset else data),
-            has_header=True,
-            infer_schema=False,
-            separator=delimiter,
-            truncate_ragged_lines=True,
-            raise_if_empty=False,
-        )
+        header, header_end, data_offset = _header(data, delimiter)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from exc
+    _suggest_delimiter(path, header, delimiter)
+    body = io.BytesIO(data[data_offset:] if data_offset else data)
+    try:
+        try:
+            frame = _polars_read(body, delimiter, truncate=False)
+            ragged = False
+        except pl.exceptions.ComputeError as exc:
+            if "more fields" not in str(exc):
+                raise
+            body.seek(0)  # a record has extra fields: keep what fits, the scan reports it
+            frame = _polars_read(body, delimiter, truncate=True)
+            ragged = True
     except pl.exceptions.ComputeError as exc:
         if "utf-8" in str(exc).lower():
             raise _utf8_error(path, data) from exc
-        _layout(data, ord(delimiter))  # names the line of an unbalanced quote, if that is it
+        _layout(path, data, ord(delimiter))  # names the line of an unbalanced quote
         raise InputError(
             f"{path}: is not a readable CSV file ({str(exc).splitlines()[0]})"
         ) from exc
@@ -228,7 +250,7 @@ def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ",") -> Ta
             pl.lit(None, pl.String).alias(f"__pad_{i}") for i in range(frame.width, len(header))
         )
     buf = np.frombuffer(data, dtype=np.uint8)
-    line = _fast_positions(buf, frame, header, header_end, delimiter)
+    line = None if ragged else _fast_positions(buf, frame, header, header_end, delimiter)
     if line is not None:
         fields = np.full(frame.height, len(header))
     else:
@@ -241,5 +263,6 @@ def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ",") -> Ta
         rows=pl.Series(np.arange(1, frame.height + 1)),
         lines=pl.Series(line),
         fields=pl.Series(fields),
+        header_line=data.count(b"\n", 0, data_offset) + 1,
         sha256=hashlib.sha256(original).hexdigest(),
     )

@@ -57,5 +57,6 @@ def read_parquet(path: Path) -> Table:
         text,
         rows=pl.Series(rows),
         lines=pl.Series([None] * frame.height, dtype=pl.UInt32),
+        header_line=None,
         sha256=hashlib.sha256(original).hexdigest(),
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from openpyxl.utils import get_column_letter
 
 ROW = "__row"  # 1-based data row, in input order
 LINE = "__line"  # physical line where the record starts (CSV) or its sheet row (XLSX)
@@ -29,6 +30,15 @@ class Table:
     sheet: str | None = None
     sha256: str = ""
     columns: tuple[str, ...] = field(default=())
+    first_column: int = 1  # workbook column (1 = A) holding the first header cell
+    header_line: int | None = 1  # line (sheet row) of the header; None for Parquet
+
+    def cell(self, column: str, line: int | None) -> str | None:
+        """`Sheet!C17` for a column and sheet row of a workbook; None for other formats."""
+        if self.sheet is None or line is None or column not in self.columns:
+            return None
+        letter = get_column_letter(self.columns.index(column) + self.first_column)
+        return f"{self.sheet}!{letter}{line}"
 
     @property
     def rows(self) -> int:
@@ -59,6 +69,8 @@ def make_table(
     lines: pl.Series,
     fields: pl.Series | None = None,
     sheet: str | None = None,
+    first_column: int = 1,
+    header_line: int | None = 1,
     sha256: str = "",
 ) -> Table:
     """Assemble a `Table` from positional data columns and their record positions."""
@@ -88,4 +100,6 @@ def make_table(
         sheet=sheet,
         sha256=sha256,
         columns=names,
+        first_column=first_column,
+        header_line=header_line,
     )

@@ -7,12 +7,15 @@ Formulas are never evaluated: a formula cell contributes the value Excel cached 
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 import zipfile
 from pathlib import Path
 
 import fastexcel
 import numpy as np
 import polars as pl
+from openpyxl.utils import column_index_from_string
 
 from toolkit.errors import InputError
 from toolkit.loading.table import Table, make_table
@@ -38,6 +41,37 @@ def _check_archive(path: Path) -> None:
         )
 
 
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"[^>]*?(?:\w+:)?id="([^"]+)"')
+_REL = re.compile(
+    rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"'
+)
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="\$?([A-Z]+)')
+_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)\d+"')
+
+
+def _first_column(path: Path, sheet: str) -> int:
+    """1-based column where the sheet's used range starts (calamine drops empty leading columns)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = {
+                html.unescape(n.decode()): rid
+                for n, rid in _SHEET.findall(archive.read("xl/workbook.xml"))
+            }
+            rels = archive.read("xl/_rels/workbook.xml.rels")
+            targets = {m[0] or m[3]: m[1] or m[2] for m in _REL.findall(rels)}
+            target = targets[names[sheet]].decode().lstrip("/")
+            member = target if target.startswith("xl/") else f"xl/{target}"
+            with archive.open(member) as fh:
+                head = fh.read(1 << 16)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return 1
+    found = _DIMENSION.search(head)
+    letters = [found.group(1)] if found else _CELL.findall(head)
+    if not letters:
+        return 1
+    return min(column_index_from_string(x.decode()) for x in letters)
+
+
 def _midnight_to_date(column: pl.Series) -> pl.Series:
     """calamine renders a date cell as `YYYY-MM-DD 00:00:00`; keep the date only."""
     return column.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "${1}")
@@ -59,11 +93,15 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
         frame = loaded.to_polars()
     except Exception as exc:
         raise InputError(f"{path}: sheet {name!r} cannot be read ({exc})") from exc
-    if frame.height == 0:
+    filled = ~frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
+    if not filled.any():
         raise InputError(f"{path}: no header: sheet {name!r} is empty")
-    header = [v if v is not None else "" for v in frame.row(0)]
-    body = frame.slice(1).with_columns(_midnight_to_date(frame[c].slice(1)) for c in frame.columns)
-    sheet_rows = np.arange(2, body.height + 2)
+    top = int(filled.arg_true()[0])  # blank rows above the header carry no data
+    header = [v if v is not None else "" for v in frame.row(top)]
+    body = frame.slice(top + 1).with_columns(
+        _midnight_to_date(frame[c].slice(top + 1)) for c in frame.columns
+    )
+    sheet_rows = np.arange(top + 2, body.height + top + 2)
     blank = body.select(pl.all_horizontal(pl.all().is_null())).to_series()
     if blank.any():
         body = body.filter(~blank)
@@ -76,5 +114,7 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
         rows=pl.Series(np.arange(1, body.height + 1)),
         lines=pl.Series(sheet_rows),
         sheet=name,
+        first_column=_first_column(path, name),
+        header_line=top + 1,
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
     )

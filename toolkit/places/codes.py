@@ -129,7 +129,9 @@ def country_hint(value: str) -> str | None:
     if close:
         return f"did you mean {names[close[0]]}?"
     if len(text) == 3 and text.isalpha():
-        close = difflib.get_close_matches(text.upper(), sorted(codes), n=1, cutoff=0.6)
+        # one letter off: prefer codes sharing the first two letters (IRK -> IRQ, not VIR)
+        same_start = [c for c in sorted(codes) if c[:2] == text.upper()[:2]]
+        close = difflib.get_close_matches(text.upper(), same_start, n=1, cutoff=0.6)
         if close:
             return f"not an ISO 3166-1 alpha-3 code; did you mean {close[0]}?"
     return "use an ISO 3166-1 alpha-3 code such as IRQ, SYR, RUS or USA"

@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 
 from toolkit.fuzzy import canonical_count, parse_count, parse_fuzzy_date, parse_iso_date
-from toolkit.loading import LINE
+from toolkit.loading import ROW
 from toolkit.places import codes
 from toolkit.schema.model import ColumnSpec, Schema
 from toolkit.schema.rules import Rule
@@ -323,9 +323,9 @@ def _text_rules(spec: ColumnSpec) -> list[Rule]:
                 n,
                 sev,
                 (~present | ~v.is_duplicated()).fill_null(True),
-                f"{n} '{{value}}' appears {{copies}} times (first on line {{first}})",
+                f"{n} '{{value}}' appears {{copies}} times (first in row {{first}})",
                 hint=f"each {n} must be unique",
-                fields={"copies": pl.len().over(v), "first": pl.col(LINE).min().over(v)},
+                fields={"copies": pl.len().over(v), "first": pl.col(ROW).min().over(v)},
             )
         )
     if spec.pattern:

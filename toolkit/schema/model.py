@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import polars as pl
 import yaml
 
 from toolkit.errors import SchemaDefinitionError
@@ -155,6 +156,19 @@ def _severity(source: str, where: str, value: Any) -> Severity:
     return value  # type: ignore[no-any-return]
 
 
+def _regex_problem(pattern: object) -> str | None:
+    """Why polars cannot run `pattern` (it has no look-around or back-references), or None."""
+    if not isinstance(pattern, str):
+        return "it must be text"
+    try:
+        pl.select(pl.lit("x").str.contains(pattern))
+    except pl.exceptions.PolarsError as exc:
+        lines = [x.strip() for x in str(exc).splitlines()]
+        reason = [x.removeprefix("error: ") for x in lines if x.startswith("error: ")]
+        return (reason or lines or ["invalid"])[0]
+    return None
+
+
 def _column(source: str, index: int, raw: Any) -> ColumnSpec:
     where = f"columns[{index}]"
     if not isinstance(raw, dict):
@@ -179,12 +193,9 @@ def _column(source: str, index: int, raw: Any) -> ColumnSpec:
         raise _fail(source, where, "values must be a list of plain values")
     pattern = raw.get("pattern")
     if pattern is not None:
-        try:
-            re.compile(pattern)
-        except (re.error, TypeError) as exc:
-            raise _fail(
-                source, where, f"pattern is not a valid regular expression ({exc})"
-            ) from exc
+        problem = _regex_problem(pattern)
+        if problem:
+            raise _fail(source, where, f"pattern is not a usable regular expression ({problem})")
     max_length = raw.get("max_length")
     if max_length is not None and (not isinstance(max_length, int) or max_length < 1):
         raise _fail(source, where, "max_length must be a positive integer")

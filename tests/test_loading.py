@@ -1,0 +1,379 @@
+"""Loading: every cell as text, every record with the physical line it starts on."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from conftest import EVENTS_CSV, HEADER
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from toolkit import InputError, load_table
+from toolkit.loading import detect_format
+
+
+def load_bytes(tmp_path: Path, data: bytes, name: str = "t.csv", **options):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return load_table(path, **options)
+
+
+def positions(table) -> list[tuple]:
+    """(row, line, fields, *cells) of every record."""
+    return [tuple(r) for r in table.frame.iter_rows()]
+
+
+# --- CSV: where each record starts -----------------------------------------------------
+
+
+def test_reference_table_lines_follow_its_multi_line_notes():
+    table = load_table(EVENTS_CSV)
+
+    assert table.format == "csv"
+    assert table.header == tuple(HEADER)
+    assert table.rows == 14
+    # row 4's notes hold one line break, so every later record starts one line lower
+    assert table.frame["__row"].to_list() == list(range(1, 15))
+    assert table.frame["__line"].to_list() == [2, 3, 4, 5, *range(7, 17)]
+    assert set(table.frame["__fields"].to_list()) == {19}
+    assert table.frame.columns == ["__row", "__line", "__fields", *HEADER]
+    assert all(dtype == pl.String for dtype in table.frame.select(HEADER).dtypes)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(b"a,b\n1,2\n3,4\n", [(1, 2, 2, "1", "2"), (2, 3, 2, "3", "4")], id="plain"),
+        pytest.param(
+            b'a,b\n1,"x\ny\nz"\n3,4\n',
+            [(1, 2, 2, "1", "x\ny\nz"), (2, 5, 2, "3", "4")],
+            id="multi-line-field",
+        ),
+        pytest.param(
+            b"a,b\r\n1,2\r\n3,4\r\n", [(1, 2, 2, "1", "2"), (2, 3, 2, "3", "4")], id="crlf"
+        ),
+        pytest.param(
+            b'a,b\r\n1,"x\r\ny"\r\n3,4\r\n',
+            [(1, 2, 2, "1", "x\r\ny"), (2, 4, 2, "3", "4")],
+            id="crlf-multi-line-field",
+        ),
+        pytest.param(b"\xef\xbb\xbfa,b\n1,2\n", [(1, 2, 2, "1", "2")], id="utf8-bom"),
+        pytest.param(
+            b"a,b\n1,2\n\n3,4\n", [(1, 2, 2, "1", "2"), (2, 4, 2, "3", "4")], id="blank-line"
+        ),
+        pytest.param(
+            b"a,b\r\n1,2\r\n\r\n3,4\r\n",
+            [(1, 2, 2, "1", "2"), (2, 4, 2, "3", "4")],
+            id="blank-crlf-line",
+        ),
+        pytest.param(
+            b"a,b\n1,2\n3,4\n\n\n", [(1, 2, 2, "1", "2"), (2, 3, 2, "3", "4")], id="trailing-blanks"
+        ),
+        pytest.param(b"\n\na,b\n1,2\n", [(1, 4, 2, "1", "2")], id="blank-lines-before-header"),
+        pytest.param(
+            b"a,b\n1,2\n3,4", [(1, 2, 2, "1", "2"), (2, 3, 2, "3", "4")], id="no-final-newline"
+        ),
+        pytest.param(
+            b'a,b\n"say ""hi""",2\n"x\n""y""\nz",3\n5,6\n',
+            [
+                (1, 2, 2, 'say "hi"', "2"),
+                (2, 3, 2, "x\n" + '"y"' + "\nz", "3"),
+                (3, 6, 2, "5", "6"),
+            ],
+            id="escaped-quotes",
+        ),
+        pytest.param(
+            b'a,b\n"1,5",2\n3,4\n', [(1, 2, 2, "1,5", "2"), (2, 3, 2, "3", "4")], id="quoted-comma"
+        ),
+        pytest.param(
+            b"a,b\n1,2,3\n3,4\n",
+            [(1, 2, 3, "1", "2"), (2, 3, 2, "3", "4")],
+            id="a-record-with-an-extra-field",
+        ),
+        pytest.param(
+            b"a,b\n1\n3,4\n",
+            [(1, 2, 1, "1", None), (2, 3, 2, "3", "4")],
+            id="a-record-with-a-missing-field",
+        ),
+        pytest.param(
+            b"a,b\n1,2,3\n4\n",
+            [(1, 2, 3, "1", "2"), (2, 3, 1, "4", None)],
+            id="an-extra-and-a-missing-field",
+        ),
+        pytest.param(
+            b'a\n1\n""\n3\n', [(1, 2, 1, "1"), (2, 3, 1, ""), (3, 4, 1, "3")], id="quoted-empty"
+        ),
+        pytest.param(b"a,b\n", [], id="header-only"),
+        pytest.param(b"a,b", [], id="header-only-no-newline"),
+    ],
+)
+def test_records_keep_the_line_they_start_on(tmp_path, data, expected):
+    table = load_bytes(tmp_path, data)
+
+    assert positions(table) == expected
+
+
+def test_cells_are_text_exactly_as_typed(tmp_path):
+    table = load_bytes(tmp_path, "a,b,c,d\n007,2025-09, 33.3152 ,Крокус\n".encode())
+
+    assert positions(table) == [(1, 2, 4, "007", "2025-09", " 33.3152 ", "Крокус")]
+
+
+def test_semicolon_delimiter(tmp_path):
+    table = load_bytes(tmp_path, b'a;b\n"1;5";2\n', delimiter=";")
+
+    assert positions(table) == [(1, 2, 2, "1;5", "2")]
+
+
+def test_cp1252_encoding(tmp_path):
+    table = load_bytes(tmp_path, "a\ncafé\n".encode("cp1252"), encoding="cp1252")
+
+    assert positions(table) == [(1, 2, 1, "café")]
+
+
+def test_utf16_with_byte_order_mark(tmp_path):
+    table = load_bytes(tmp_path, "a,b\n1,Ирак\n".encode("utf-16"))
+
+    assert positions(table) == [(1, 2, 2, "1", "Ирак")]
+
+
+def test_blank_and_repeated_header_names_get_placeholders(tmp_path):
+    table = load_bytes(tmp_path, b"a, a ,,a,__x\n1,2,3,4,5\n")
+
+    assert table.header == ("a", " a ", "", "a", "__x")
+    assert table.columns == ("a", "__column_2", "__column_3", "__column_4", "__column_5")
+
+
+cells = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_characters="\r\x00"), max_size=12
+) | st.sampled_from(["", "line\nbreak", '"quoted"', "a,b", "\n", "x\n\ny"])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    width=st.integers(1, 4),
+    data=st.data(),
+    line_terminator=st.sampled_from(["\n", "\r\n"]),
+)
+def test_lines_match_records_written_by_the_csv_module(tmp_path, width, data, line_terminator):
+    header = [f"c{i}" for i in range(width)]
+    # a record whose only cell is empty is written as a blank line; keep every record non-blank
+    row = st.lists(cells, min_size=width, max_size=width).filter(lambda r: any(r))
+    rows = data.draw(st.lists(row, min_size=1, max_size=8))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=line_terminator)
+    writer.writerow(header)
+    expected_lines, line = [], 2
+    for r in rows:
+        expected_lines.append(line)
+        before = out.tell()
+        writer.writerow(r)
+        line += out.getvalue()[before:].count("\n")
+    path = tmp_path / "random.csv"
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+
+    table = load_table(path)
+
+    assert table.frame["__line"].to_list() == expected_lines
+    assert table.frame.select(header).rows() == [
+        tuple(c if c != "" else None for c in r) for r in rows
+    ]
+
+
+# --- CSV: what cannot be read ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "t.csv: no header: the file is empty"),
+        (b"\n\n\r\n", "t.csv: no header: the file is empty"),
+        (b"   \n\n", "t.csv: no header: the file is empty"),
+        (
+            b"a,b\n\x00\x01\x02",
+            "t.csv: line 2 contains a NUL byte; this is not a text CSV file "
+            "(a binary file, or UTF-16 without a byte-order mark?)",
+        ),
+        (
+            b"a,b\n1,caf\xe9\n",
+            "t.csv: line 2 is not valid UTF-8 (byte 0xe9); if it was saved by a spreadsheet, "
+            "try --encoding cp1252",
+        ),
+        (
+            b"a;b;c\n1;2;3\n",
+            "t.csv: the header has a single column containing ';'; if the file is ';'-delimited, "
+            "pass --delimiter ';'",
+        ),
+        (b'a,b\n1,"open\n2,3\n', "line 2: a quoted field is never closed (unbalanced '\"')"),
+    ],
+)
+def test_unreadable_csv_raises_an_input_error_naming_the_problem(tmp_path, data, message):
+    with pytest.raises(InputError) as raised:
+        load_bytes(tmp_path, data)
+
+    assert str(raised.value).endswith(message)
+
+
+def test_unbalanced_quote_error_names_the_file(tmp_path):
+    with pytest.raises(InputError, match=r"t\.csv"):
+        load_bytes(tmp_path, b'a,b\n1,"open\n2,3\n')
+
+
+def test_cr_only_line_endings_raise_an_input_error(tmp_path):
+    with pytest.raises(InputError):
+        load_bytes(tmp_path, b"a,b\r1,2\r3,4\r")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("t.json", "t.json: unknown table format '.json'; expected .csv, .xlsx or .parquet"),
+        (
+            "README",
+            "README: unknown table format '(no extension)'; expected .csv, .xlsx or .parquet",
+        ),
+    ],
+)
+def test_unknown_extension_is_refused(tmp_path, name, message):
+    with pytest.raises(InputError) as raised:
+        load_bytes(tmp_path, b"a,b\n1,2\n", name=name)
+
+    assert str(raised.value) == f"{tmp_path / name}" + message[len(name) :]
+
+
+def test_missing_file_and_directory_are_refused(tmp_path):
+    with pytest.raises(InputError, match=r"no such file$"):
+        load_table(tmp_path / "missing.csv")
+    with pytest.raises(InputError, match=r"is a directory, not a table$"):
+        load_table(tmp_path)
+
+
+def test_sheet_option_is_for_workbooks_only():
+    with pytest.raises(InputError, match=r"--sheet applies to \.xlsx workbooks only$"):
+        load_table(EVENTS_CSV, sheet="events")
+
+
+@pytest.mark.parametrize(
+    ("suffix", "fmt"),
+    [(".csv", "csv"), (".TSV", "csv"), (".txt", "csv"), (".xlsx", "xlsx"), (".parquet", "parquet")],
+)
+def test_format_follows_the_extension(suffix, fmt):
+    assert detect_format(Path(f"events{suffix}")) == fmt
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def workbook(tmp_path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "events"
+    ws.append(["event_id", "latitude", "personnel", "source_date", "when", "notes"])
+    ws.append(["007", 33.3152, 2500, date(2024, 9, 6), datetime(2024, 9, 6, 13, 30), None])
+    ws["F2"].value = "=HYPERLINK(1)"
+    ws["F2"].data_type = "s"  # text that looks like a formula, as exports write it
+    ws.append([])
+    ws.append(["x", -0.5, None, "2024-09", None, "Крокус Сити Холл"])
+    other = wb.create_sheet("other")
+    other.append(["a"])
+    other.append(["b"])
+    path = tmp_path / "events.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_workbook_cells_become_canonical_text(workbook):
+    table = load_table(workbook)
+
+    assert (table.format, table.sheet) == ("xlsx", "events")
+    assert table.header == ("event_id", "latitude", "personnel", "source_date", "when", "notes")
+    # the third sheet row is blank: not a record, and row 3 of the data is sheet row 4
+    assert positions(table) == [
+        (1, 2, 6, "007", "33.3152", "2500", "2024-09-06", "2024-09-06 13:30:00", "=HYPERLINK(1)"),
+        (2, 4, 6, "x", "-0.5", None, "2024-09", None, "Крокус Сити Холл"),
+    ]
+
+
+def test_a_formula_contributes_its_cached_value_never_its_text(tmp_path):
+    wb = Workbook()
+    wb.active.append(["a", "b"])
+    wb.active.append(["=1+1", "x"])  # openpyxl stores no cached value
+    path = tmp_path / "formula.xlsx"
+    wb.save(path)
+
+    assert positions(load_table(path)) == [(1, 2, 2, None, "x")]
+
+
+def test_sheet_is_selected_by_name(workbook):
+    table = load_table(workbook, sheet="other")
+
+    assert table.sheet == "other"
+    assert positions(table) == [(1, 2, 1, "b")]
+
+
+def test_unknown_sheet_is_refused(workbook):
+    with pytest.raises(InputError) as raised:
+        load_table(workbook, sheet="Events")
+
+    assert str(raised.value) == f"{workbook}: no sheet named 'Events' (sheets: events, other)"
+
+
+def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused(tmp_path):
+    with pytest.raises(InputError, match=r"is not a valid \.xlsx workbook \(not a zip archive\)$"):
+        load_bytes(tmp_path, b"event_id\n1\n", name="t.xlsx")
+
+
+def test_an_empty_sheet_is_refused(tmp_path):
+    wb = Workbook()
+    wb.active.title = "events"
+    path = tmp_path / "empty.xlsx"
+    wb.save(path)
+
+    with pytest.raises(InputError, match=r"no header: sheet 'events' is empty$"):
+        load_table(path)
+
+
+# --- Parquet ---------------------------------------------------------------------------
+
+
+def test_parquet_columns_become_text_rows_keep_their_order(tmp_path):
+    path = tmp_path / "events.parquet"
+    pl.DataFrame(
+        {
+            "event_id": ["007", "b"],
+            "source_date": [date(2024, 9, 6), None],
+            "latitude": [33.3152, None],
+            "personnel": [2500, 3],
+        }
+    ).write_parquet(path)
+
+    table = load_table(path)
+
+    assert table.format == "parquet"
+    assert table.header == ("event_id", "source_date", "latitude", "personnel")
+    assert positions(table) == [
+        (1, None, 4, "007", "2024-09-06", "33.3152", "2500"),
+        (2, None, 4, "b", None, None, "3"),
+    ]
+
+
+def test_a_broken_parquet_file_is_refused(tmp_path):
+    with pytest.raises(InputError, match=r"t\.parquet: is not a readable Parquet file \("):
+        load_bytes(tmp_path, b"PAR1 not really", name="t.parquet")
+
+
+def test_nested_parquet_columns_are_refused(tmp_path):
+    path = tmp_path / "nested.parquet"
+    pl.DataFrame({"a": [[1, 2]]}).write_parquet(path)
+
+    with pytest.raises(InputError, match=r"column 'a' holds nested values"):
+        load_table(path)

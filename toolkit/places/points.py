@@ -8,6 +8,8 @@ import numpy as np
 import polars as pl
 import pycountry
 
+from toolkit.places import borders
+
 SEA = "~sea"
 UNCHECKED = "~unchecked"  # no coordinates, or no border data for the named country
 
@@ -22,12 +24,26 @@ def country_label(code: str | None) -> str | None:
     return f"{name} ({code})" if name else code
 
 
+def country_labels(code: pl.Expr) -> pl.Expr:
+    """`IRQ` -> `Iraq (IRQ)` over a whole column; unknown codes stay as they are."""
+    codes = sorted(c.alpha_3 for c in pycountry.countries)
+    return code.replace_strict(
+        codes, [country_label(c) for c in codes], default=code, return_dtype=pl.String
+    )
+
+
 def _locate_batch(batch: pl.Series, tolerance_km: float | None) -> pl.Series:
-    country = batch.struct.field("country")
-    lat = batch.struct.field("lat").to_numpy()
-    lon = batch.struct.field("lon").to_numpy()
-    out = np.full(len(batch), UNCHECKED, dtype=object)
-    return pl.Series(out, dtype=pl.String)
+    country = batch.struct.field("country").fill_null("").to_numpy()
+    lat = batch.struct.field("lat").cast(pl.Float64).fill_null(np.nan).to_numpy()
+    lon = batch.struct.field("lon").cast(pl.Float64).fill_null(np.nan).to_numpy()
+    in_range = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)  # out of range: coordinates.range says so
+    lat = np.where(in_range, lat, np.nan)
+    lon = np.where(in_range, lon, np.nan)
+    tolerance = borders.DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km
+    result = borders.check_in_country(country, lat, lon, tolerance_km=tolerance)
+    located = np.where(result.located == None, SEA, result.located)  # noqa: E711 (object array)
+    found = np.where(~result.checked, UNCHECKED, np.where(result.ok, country, located))
+    return pl.Series(found.astype(object), dtype=pl.String)
 
 
 def locate_expr(

@@ -88,7 +88,7 @@ def table_rules(spec: TableRuleSpec, schema: Schema) -> list[Rule]:
             )
         ]
     assert spec.check == "point_in_country" and spec.latitude and spec.longitude and spec.country
-    from toolkit.places.points import SEA, UNCHECKED, country_label
+    from toolkit.places.points import SEA, UNCHECKED, country_labels
 
     found = pl.col(derived(spec.id, "found"))
     lat = pl.col(derived(spec.latitude, "number"))
@@ -96,7 +96,8 @@ def table_rules(spec: TableRuleSpec, schema: Schema) -> list[Rule]:
     country = value_of(spec.country)
     null_island = (lat == 0) & (lon == 0)
     located = found.is_not_null() & (found != UNCHECKED)
-    label = found.map_elements(country_label, return_dtype=pl.String)
+    label = country_labels(found)
+    country_name = country_labels(country)
     return [
         Rule(
             "location.null_island",
@@ -112,9 +113,10 @@ def table_rules(spec: TableRuleSpec, schema: Schema) -> list[Rule]:
             spec.latitude,
             spec.severity,
             ~applies | null_island.fill_null(False) | ~(located & (found == SEA)).fill_null(False),
-            f"point ({{{spec.latitude}}}, {{{spec.longitude}}}) lies in the sea, not in {{{spec.country}}}",
+            f"point ({{{spec.latitude}}}, {{{spec.longitude}}}) lies in the sea, not in {{country_name}}",
             hint="check the coordinates: swapped, sign lost, or a typo?",
             table_level=True,
+            fields={"country_name": country_name},
         ),
         Rule(
             spec.id,
@@ -126,7 +128,7 @@ def table_rules(spec: TableRuleSpec, schema: Schema) -> list[Rule]:
             table_level=True,
             fields={
                 "found": label,
-                "country_name": country.map_elements(country_label, return_dtype=pl.String),
+                "country_name": country_name,
             },
         ),
     ]

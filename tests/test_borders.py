@@ -1,0 +1,128 @@
+"""Point-in-country checks on real places (toolkit.places.borders)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from toolkit.places import borders
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+PLACES = {  # name: (lat, lon, iso3 or None for sea)
+    "Ain al-Asad Air Base": (33.7856, 42.4412, "IRQ"),
+    "Baghdad": (33.3152, 44.3661, "IRQ"),
+    "Crocus City Hall, Krasnogorsk": (55.8256, 37.3886, "RUS"),
+    "Raqqa": (35.9594, 39.0089, "SYR"),
+    "Al-Bukamal": (34.4536, 40.9186, "SYR"),
+    "Basra": (30.5081, 47.7835, "IRQ"),
+    "Latakia": (35.5317, 35.7915, "SYR"),
+    "Persian Gulf": (27.0, 51.5, None),
+    "Null Island": (0.0, 0.0, None),
+}
+
+
+def _arrays(names):
+    lat = np.array([PLACES[n][0] for n in names], dtype=np.float64)
+    lon = np.array([PLACES[n][1] for n in names], dtype=np.float64)
+    return lat, lon
+
+
+def test_locate_real_places():
+    names = list(PLACES)
+    lat, lon = _arrays(names)
+    got = borders.locate(lat, lon)
+    assert got.dtype == object
+    assert dict(zip(names, got.tolist(), strict=True)) == {n: v[2] for n, v in PLACES.items()}
+
+
+def test_check_accepts_places_in_their_country_including_coastal_cities():
+    names = [
+        "Ain al-Asad Air Base",
+        "Baghdad",
+        "Crocus City Hall, Krasnogorsk",
+        "Raqqa",
+        "Basra",
+        "Latakia",
+    ]
+    lat, lon = _arrays(names)
+    res = borders.check_in_country([PLACES[n][2] for n in names], lat, lon)
+    assert res.ok.all()
+    assert res.checked.all()
+    assert res.located.tolist() == [PLACES[n][2] for n in names]
+
+
+def test_check_rejects_a_town_across_the_border_and_names_the_real_country():
+    lat, lon = _arrays(["Al-Bukamal", "Raqqa"])
+    res = borders.check_in_country(np.array(["IRQ", "IRQ"], dtype=object), lat, lon)
+    assert res.ok.tolist() == [False, False]
+    assert res.located.tolist() == ["SYR", "SYR"]
+
+
+def test_tolerance_reaches_across_the_border_only_when_wide_enough():
+    lat, lon = _arrays(["Al-Bukamal"])  # ~7 km from Iraq
+    assert not borders.check_in_country(["IRQ"], lat, lon, tolerance_km=2).ok[0]
+    assert borders.check_in_country(["IRQ"], lat, lon, tolerance_km=15).ok[0]
+
+
+def test_points_on_grid_lines_are_located():
+    # whole-degree coordinates fall on the edges of the 1-degree cells the data is cut on
+    lat = np.array([7.0, 6.0, 33.0, 48.0])
+    lon = np.array([16.0, 26.0, 44.0, 2.0])
+    assert borders.locate(lat, lon).tolist() == ["CAF", "CAF", "IRQ", "FRA"]
+
+
+def test_sea_points_fail_and_are_located_nowhere():
+    lat, lon = _arrays(["Persian Gulf", "Null Island"])
+    res = borders.check_in_country(["IRN", "GHA"], lat, lon)
+    assert res.ok.tolist() == [False, False]
+    assert res.located.tolist() == [None, None]
+
+
+def test_missing_coordinates_and_unknown_countries_are_not_checked():
+    res = borders.check_in_country(
+        np.array(["IRQ", "IRQ", "XXX", None, "IRQ"], dtype=object),
+        np.array([np.nan, 33.3, 33.3, 33.3, None], dtype=object),
+        np.array([44.4, np.nan, 44.4, 44.4, 44.4], dtype=object),
+    )
+    assert res.checked.tolist() == [False, False, False, False, False]
+    assert res.ok.all()
+    assert res.located.tolist() == [None, None, "IRQ", "IRQ", None]
+
+
+def test_out_of_range_coordinates_are_in_no_country():
+    got = borders.locate(np.array([91.0, 10.0, 90.0]), np.array([0.0, 181.0, 180.0]))
+    assert got.tolist()[:2] == [None, None]
+
+
+def test_is_known():
+    assert borders.is_known("IRQ") is True
+    assert borders.is_known("XXX") is False
+    assert borders.is_known(["SYR", "ZZZ", "PSE"]).tolist() == [True, False, True]
+    assert len(borders.known_countries()) > 240
+
+
+def test_empty_input():
+    res = borders.check_in_country([], np.array([]), np.array([]))
+    assert res.ok.size == res.checked.size == res.located.size == 0
+    assert borders.locate(np.array([]), np.array([])).size == 0
+
+
+def test_lengths_must_match():
+    with pytest.raises(ValueError):
+        borders.check_in_country(["IRQ"], np.array([1.0, 2.0]), np.array([1.0, 2.0]))
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/data absent")
+def test_ucdp_central_african_republic_events_are_in_caf():
+    path = SHARED / "ucdp-ged-23.1-central-african-republic.geojson"
+    if not path.exists():
+        pytest.skip("UCDP file absent")
+    feats = json.loads(path.read_text("utf-8"))["features"]
+    xy = np.array([f["geometry"]["coordinates"][:2] for f in feats], dtype=np.float64)
+    res = borders.check_in_country(np.full(len(xy), "CAF", dtype=object), xy[:, 1], xy[:, 0])
+    assert len(xy) == 1848
+    assert res.ok.mean() >= 0.995

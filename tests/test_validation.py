@@ -132,7 +132,7 @@ def test_reference_table_is_valid_with_one_warning():
         ),
         (
             "admin1-wrong-country.csv",
-            "'SY-RA' is a subdivision of SYR, not of IRQ",
+            "'SY-RA' is a subdivision of Syria (SYR), not of Iraq (IRQ)",
             "fix admin1 or country",
         ),
         (

@@ -51,12 +51,51 @@ def subdivision_country(code: pl.Expr) -> pl.Expr:
     )
 
 
+_ARTICLES = {"al", "el", "ad", "as", "an", "ar", "at", "az", "ash", "ath", "adh", "ad"}
+
+# English names that differ from the ISO 3166-2 (local, transliterated) names pycountry has.
+_SUBDIVISION_ALIASES = {
+    "RUS": {
+        "moscow oblast": "RU-MOS",
+        "moscow region": "RU-MOS",
+        "moscow": "RU-MOW",
+        "saint petersburg": "RU-SPE",
+        "st petersburg": "RU-SPE",
+        "chechnya": "RU-CE",
+    },
+    "IRQ": {
+        "nineveh": "IQ-NI",
+        "erbil": "IQ-AR",
+        "irbil": "IQ-AR",
+        "kirkuk": "IQ-KI",
+        "sulaymaniyah": "IQ-SU",
+        "basra": "IQ-BA",
+        "salahuddin": "IQ-SD",
+        "diyala": "IQ-DI",
+    },
+    "SYR": {
+        "aleppo": "SY-HL",
+        "damascus": "SY-DI",
+        "rif dimashq": "SY-RD",
+        "homs": "SY-HI",
+        "hama": "SY-HM",
+        "latakia": "SY-LA",
+        "idlib": "SY-ID",
+        "raqqa": "SY-RA",
+        "deir ez zor": "SY-DY",
+        "deir ezzor": "SY-DY",
+        "hasakah": "SY-HA",
+        "daraa": "SY-DR",
+    },
+}
+
+
 def _fold(text: str) -> str:
     """Compare names without case, accents, punctuation or an 'al-' prefix."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = "".join(ch if ch.isalnum() else " " for ch in text.lower())
     words = [w for w in text.split() if w not in {"the", "of"}]
-    if words and words[0] in {"al", "el", "ad", "as", "an"} and len(words) > 1:
+    if words and words[0] in _ARTICLES and len(words) > 1:
         words = words[1:]
     return " ".join(words)
 
@@ -149,6 +188,7 @@ def _subdivision_names(country: str) -> dict[str, str]:
         for suffix in (" province", " governorate", " oblast", " region", " state"):
             if folded.endswith(suffix):
                 names.setdefault(folded[: -len(suffix)], s.code)
+    names.update(_SUBDIVISION_ALIASES.get(country, {}))
     return names
 
 
@@ -165,9 +205,16 @@ def subdivision_hint(value: str, country: str | None) -> str | None:
     if country:
         names = _subdivision_names(country)
         folded = _fold(text)
-        for suffix in ("", " province", " governorate", " oblast", " region"):
-            if folded + suffix in names:
-                return f"did you mean {names[folded + suffix]}?"
+        stem = folded
+        for suffix in (" province", " governorate", " oblast", " region", " state"):
+            stem = stem.removesuffix(suffix)
+        for candidate in (
+            folded,
+            stem,
+            *(stem + x for x in (" province", " governorate", " oblast")),
+        ):
+            if candidate in names:
+                return f"did you mean {names[candidate]}?"
         close = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.8)
         if close:
             return f"did you mean {names[close[0]]}?"

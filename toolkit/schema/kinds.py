@@ -16,6 +16,7 @@ import polars as pl
 from toolkit.fuzzy import canonical_count, parse_count, parse_fuzzy_date, parse_iso_date
 from toolkit.loading import ROW
 from toolkit.places import codes
+from toolkit.places.points import country_labels
 from toolkit.schema.model import ColumnSpec, Schema
 from toolkit.schema.rules import Rule
 
@@ -279,9 +280,9 @@ def _kind_rules(spec: ColumnSpec, schema: Schema, today: date) -> list[Rule]:
                     (owner.is_null() | ~codes.is_country(country) | (owner == country)).fill_null(
                         True
                     ),
-                    f"'{{value}}' is a subdivision of {{owner}}, not of {{{spec.country}}}",
+                    "'{value}' is a subdivision of {owner}, not of {named}",
                     hint=f"fix {n} or {spec.country}",
-                    fields={"owner": owner},
+                    fields={"owner": country_labels(owner), "named": country_labels(country)},
                 )
             )
         return rules

@@ -51,7 +51,7 @@ def subdivision_country(code: pl.Expr) -> pl.Expr:
     )
 
 
-_ARTICLES = {"al", "el", "ad", "as", "an", "ar", "at", "az", "ash", "ath", "adh", "ad"}
+_ARTICLES = {"al", "el", "ad", "as", "an", "ar", "at", "az", "ash", "ath", "adh"}
 
 # English names that differ from the ISO 3166-2 (local, transliterated) names pycountry has.
 _SUBDIVISION_ALIASES = {

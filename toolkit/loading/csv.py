@@ -220,7 +220,7 @@ def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ",") -> Ta
         raise InputError(f"--delimiter must be a single character, got {delimiter!r}")
     original = path.read_bytes()
     data = _decode(path, original, encoding)
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first real byte; strip would copy
         raise InputError(f"{path}: no header: the file is empty")
     try:
         header, header_end, data_offset = _header(data, delimiter)

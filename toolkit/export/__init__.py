@@ -151,11 +151,8 @@ def export_table(
             refused=f"{rejected} rows have errors (use --quarantine to export the others)",
         )
     spec = validation.compiled.schema
-    kept = validation.frame.filter(~mask)
+    kept = validation.frame.filter(~mask) if rejected else validation.frame
     stem = table.path.stem
-    positions = {int(r): i for i, r in enumerate(kept.get_column(ROW).to_list())}
-    rejected_rows = validation.frame.filter(mask).get_column(ROW).to_list()
-    rejected_at = {int(r): i for i, r in enumerate(rejected_rows)}
     values = cell_values(kept, spec) if "xlsx" in formats else None
     if values is not None:
         check_limits(values, kept.get_column(ROW))
@@ -179,8 +176,11 @@ def export_table(
             outputs[f"{stem}.parquet"] = {"rows": kept.height, "tmp": path}
         if values is not None:
             path = staging.path(f"{stem}.xlsx")
+            positions = {int(r): i for i, r in enumerate(kept.get_column(ROW).to_list())}
             issues = []
             if report.warnings or rejected or quarantine:
+                rejected_rows = validation.frame.filter(mask).get_column(ROW).to_list()
+                rejected_at = {int(r): i for i, r in enumerate(rejected_rows)}
                 issues = _issues(validation, positions, rejected_at, stem, spec.name[:31])
             write_xlsx(values, spec, path, issues=issues, positions=positions)
             outputs[f"{stem}.xlsx"] = {"rows": kept.height, "tmp": path}

@@ -18,7 +18,6 @@ from typing import Any
 import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -32,6 +31,8 @@ from toolkit.schema.kinds import COUNT_FORMS, DATE_FORMS, canonical, derived
 MAX_ROWS = 1_048_576  # Excel's limit, header included
 MAX_CELL_CHARS = 32_767
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# text Excel could take for a formula when an editor retypes it, or text with line breaks
+_NEEDS_TEXT_CELL = r"^[=+\-@\t\r]|\n"
 
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -68,7 +69,7 @@ def cell_values(frame: pl.DataFrame, schema: Schema) -> pl.DataFrame:
             exprs.append(pl.col(derived(n, "integer")).alias(n))
         else:
             exprs.append(canonical(spec))
-    return frame.select(exprs)
+    return frame.lazy().select(exprs).collect()
 
 
 def check_limits(values: pl.DataFrame, rows: pl.Series) -> None:
@@ -153,43 +154,37 @@ def _data_sheet(
                 _dropdown(spec.values, spec.name, get_column_letter(i), spec.required)
             )
     ws.append(_header(ws, names))
-    text_columns = {i for i, name in enumerate(names) if values.schema[name] == pl.String}
-    risky = {i for i in text_columns if values.get_column(names[i]).str.starts_with("=").any()}
-    multiline = {
-        i
-        for i in text_columns
-        if values.get_column(names[i]).str.contains("\n", literal=True).any()
-    }
-    special = risky | multiline
+    # Only a few cells need a styled cell object (text that starts like a formula, line
+    # breaks, findings); find them with polars and append every other row as plain values.
+    special: dict[int, list[int]] = {}
+    for i, name in enumerate(names):
+        if values.schema[name] != pl.String:
+            continue
+        column = values.get_column(name)
+        flagged = (column.str.contains(_NEEDS_TEXT_CELL) & column.is_not_null()).fill_null(False)
+        for r in flagged.arg_true().to_list():
+            special.setdefault(r, []).append(i)
+    position = {name: i for i, name in enumerate(names)}
+    for r, name in marks:
+        special.setdefault(r, []).append(position[name])
     for r, row in enumerate(values.iter_rows()):
+        todo = special.get(r)
+        if todo is None:
+            ws.append(row)
+            continue
         out: list[Any] = list(row)
-        for i in special:
+        for i in sorted(set(todo)):
             value = out[i]
-            if isinstance(value, str):
-                cell = _text_cell(ws, value)
-                if "\n" in value:
-                    cell.alignment = _WRAP
-                out[i] = cell
-        if marks:
-            for i, name in enumerate(names):
-                issues = marks.get((r, name))
-                if not issues:
-                    continue
-                value = out[i]
-                cell = (
-                    value
-                    if isinstance(value, Cell)
-                    else (
-                        _text_cell(ws, value)
-                        if isinstance(value, str)
-                        else WriteOnlyCell(ws, value=value)
-                    )
-                )
+            cell = _text_cell(ws, value) if isinstance(value, str) else WriteOnlyCell(ws, value=value)
+            if isinstance(value, str) and "\n" in value:
+                cell.alignment = _WRAP
+            issues = marks.get((r, names[i]))
+            if issues:
                 worst = "error" if any(x.severity == "error" for x in issues) else "warning"
                 cell.fill = _FILLS[worst]
                 text = "\n".join(f"{x.severity}: {x.message} [{x.rule}]" for x in issues)
                 cell.comment = Comment(text[:MAX_CELL_CHARS], "toolkit")
-                out[i] = cell
+            out[i] = cell
         ws.append(out)
 
 

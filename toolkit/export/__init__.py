@@ -101,14 +101,22 @@ def _rejected_frame(validation: Validation, mask: pl.Series) -> pl.DataFrame:
     for label in labels:
         seen[label] = seen.get(label, 0) + 1
         unique_labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    row, line, why = (_free_name(n, unique_labels) for n in ("row", "line", "reasons"))
     data = original.select(
-        pl.col(ROW).alias("row"),
-        pl.col(LINE).alias("line"),
+        pl.col(ROW).alias(row),
+        pl.col(LINE).alias(line),
         *(pl.col(c).alias(label) for c, label in zip(table.columns, unique_labels, strict=True)),
     )
-    return data.with_columns(reasons=reasons.get_column("reasons")).select(
-        "row", "line", "reasons", *unique_labels
+    return data.with_columns(reasons.get_column("reasons").alias(why)).select(
+        row, line, why, *unique_labels
     )
+
+
+def _free_name(name: str, taken: list[str]) -> str:
+    """`row`, or `_row`, `__row`… when the table has a column of that name already."""
+    while name in taken:
+        name = f"_{name}"
+    return name
 
 
 def export_table(
@@ -136,6 +144,12 @@ def export_table(
             f"unknown export format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
         )
     out = Path(out_dir)
+    stem = table.path.stem
+    names = [f"{stem}.{ext}" for ext in formats] + [f"{stem}.rejected.csv", "manifest.json"]
+    if any((out / name).resolve() == table.path.resolve() for name in names):
+        raise ExportError(
+            f"{table.path}: exporting to {out} would overwrite the input; choose another --out"
+        )
     validation = run_validation(table, schema, max_findings=max_findings)
     report = validation.report
     if validation.table_errors:
@@ -152,7 +166,6 @@ def export_table(
         )
     spec = validation.compiled.schema
     kept = validation.frame.filter(~mask) if rejected else validation.frame
-    stem = table.path.stem
     values = cell_values(kept, spec) if "xlsx" in formats else None
     if values is not None:
         check_limits(values, kept.get_column(ROW))

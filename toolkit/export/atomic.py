@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -56,11 +57,50 @@ class Staging:
         for tmp, _ in self._pending:
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
-        for tmp, final in self._pending:
-            os.replace(tmp, final)
+        backups = self._back_up([final for _, final in self._pending])
+        replaced: list[Path] = []
+        try:
+            for tmp, final in self._pending:
+                os.replace(tmp, final)
+                replaced.append(final)
+        except BaseException:
+            # put every output back as it was: old ones restored, new ones removed
+            for final in replaced:
+                if final in backups:
+                    os.replace(backups.pop(final), final)
+                else:
+                    final.unlink(missing_ok=True)
+            raise
+        finally:
+            for backup in backups.values():
+                backup.unlink(missing_ok=True)
         done = [final for _, final in self._pending]
         self._pending = []
         return done
+
+    def _back_up(self, finals: list[Path]) -> dict[Path, Path]:
+        """Hard-link (or copy) each existing output aside, so a failed commit can restore it."""
+        backups: dict[Path, Path] = {}
+        try:
+            for final in finals:
+                if not final.exists():
+                    continue
+                fd, name = tempfile.mkstemp(
+                    prefix=f".{final.name}.", suffix=".bak", dir=self.directory
+                )
+                os.close(fd)
+                backup = Path(name)
+                backup.unlink()
+                try:
+                    os.link(final, backup)
+                except OSError:
+                    shutil.copy2(final, backup)
+                backups[final] = backup
+        except BaseException:
+            for backup in backups.values():
+                backup.unlink(missing_ok=True)
+            raise
+        return backups
 
     def discard(self) -> None:
         """Remove every staged temporary file."""

@@ -10,6 +10,7 @@ like one is stored as text with Excel's quote prefix.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -91,6 +93,24 @@ def check_limits(values: pl.DataFrame, rows: pl.Series) -> None:
             )
 
 
+# OOXML stores some characters as `_xHHHH_`; a literal `_xHHHH_` must itself be escaped as
+# `_x005F_xHHHH_`, and a carriage return as `_x000D_` (XML would turn it into a line feed).
+_OOXML_ESCAPE = r"_(x[0-9A-Fa-f]{4}_)"
+
+
+def excel_text(column: pl.Expr) -> pl.Expr:
+    """Text as it must be stored in a workbook to read back unchanged."""
+    return column.str.replace_all(_OOXML_ESCAPE, "_x005F_$1").str.replace_all(
+        "\r", "_x000D_", literal=True
+    )
+
+
+def _display_text(value: str) -> str:
+    """Text for the Issues sheet and comments: characters XML cannot hold shown as \\xHH."""
+    value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return re.sub(_OOXML_ESCAPE, r"_x005F_\1", value).replace("\r", "_x000D_")
+
+
 def _text_cell(ws: Worksheet, value: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -143,6 +163,7 @@ def _data_sheet(
 ) -> None:
     ws = wb.create_sheet(title)
     names = values.columns
+    values = values.with_columns(excel_text(pl.col(pl.String)))
     ws.freeze_panes = "A2"
     last = get_column_letter(len(names))
     ws.auto_filter.ref = f"A1:{last}{values.height + 1}"
@@ -175,7 +196,9 @@ def _data_sheet(
         out: list[Any] = list(row)
         for i in sorted(set(todo)):
             value = out[i]
-            cell = _text_cell(ws, value) if isinstance(value, str) else WriteOnlyCell(ws, value=value)
+            cell = (
+                _text_cell(ws, value) if isinstance(value, str) else WriteOnlyCell(ws, value=value)
+            )
             if isinstance(value, str) and "\n" in value:
                 cell.alignment = _WRAP
             issues = marks.get((r, names[i]))
@@ -183,7 +206,7 @@ def _data_sheet(
                 worst = "error" if any(x.severity == "error" for x in issues) else "warning"
                 cell.fill = _FILLS[worst]
                 text = "\n".join(f"{x.severity}: {x.message} [{x.rule}]" for x in issues)
-                cell.comment = Comment(text[:MAX_CELL_CHARS], "toolkit")
+                cell.comment = Comment(_display_text(text)[:MAX_CELL_CHARS], "toolkit")
             out[i] = cell
         ws.append(out)
 
@@ -225,8 +248,8 @@ def _issues_sheet(wb: Workbook, issues: list[Issue]) -> None:
                 x.row,
                 x.line,
                 _text_cell(ws, x.where),
-                _text_cell(ws, x.message),
-                _text_cell(ws, x.hint or ""),
+                _text_cell(ws, _display_text(x.message)),
+                _text_cell(ws, _display_text(x.hint or "")),
             ]
         )
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit.errors import InputError
-from toolkit.loading.table import FIELDS, LINE, ROW, Table
+from toolkit.loading.table import FIELDS, LINE, ROW, Table, number_text
 
-__all__ = ["FIELDS", "LINE", "ROW", "Table", "detect_format", "load_table"]
+__all__ = ["FIELDS", "LINE", "ROW", "Table", "detect_format", "load_table", "number_text"]
 
 _FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 

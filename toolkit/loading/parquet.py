@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from toolkit.errors import InputError
-from toolkit.loading.table import Table, make_table
+from toolkit.loading.table import Table, make_table, number_text
 
 # Parquet files exported by the toolkit list the columns they derived from the text columns
 # (date_start, fatalities_low, ...): loading drops them again, so an export validates as is.
@@ -31,6 +31,8 @@ def _as_text(column: pl.Series) -> pl.Series:
         return column.dt.to_string("%Y-%m-%d")
     if isinstance(dtype, pl.Datetime):
         return column.dt.to_string("%Y-%m-%dT%H:%M:%S")
+    if dtype.is_float():
+        return column.to_frame().select(number_text(pl.col(column.name))).to_series()
     if dtype.is_nested():
         raise InputError(
             f"column {column.name!r} holds nested values ({dtype}); expected a flat table"

@@ -13,6 +13,11 @@ LINE = "__line"  # physical line where the record starts (CSV) or its sheet row 
 FIELDS = "__fields"  # number of fields the record had (CSV), to report ragged rows
 
 
+def number_text(number: pl.Expr) -> pl.Expr:
+    """Canonical text of a float: shortest form, whole numbers without `.0` (`44`, `33.3`)."""
+    return number.cast(pl.String).str.replace(r"\.0$", "")
+
+
 @dataclass(frozen=True)
 class Table:
     """An input table read as text.

@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 
 from toolkit.fuzzy import canonical_count, parse_count, parse_fuzzy_date, parse_iso_date
-from toolkit.loading import ROW
+from toolkit.loading import ROW, number_text
 from toolkit.places import codes
 from toolkit.places.points import country_labels
 from toolkit.schema.model import ColumnSpec, Schema
@@ -420,6 +420,8 @@ def canonical(spec: ColumnSpec) -> pl.Expr:
         return canonical_count(pl.col(derived(n, "parsed"))).alias(n)
     if spec.kind == "integer":
         return pl.col(derived(n, "integer")).cast(pl.String).alias(n)
+    if spec.kind in ("number", "latitude", "longitude"):
+        return number_text(pl.col(derived(n, "number"))).alias(n)
     return value_of(n).alias(n)
 
 

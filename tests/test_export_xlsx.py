@@ -1,0 +1,457 @@
+"""The editors' workbook: readable, fixable, safe (never a formula), and it loads back."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import EVENTS_CSV, HEADER, ROOT, TODAY, csv_text, event_row
+
+import toolkit.export.xlsx
+from toolkit import ExportError, export_table, load_schema, load_table, validate_table
+from toolkit.schema import compile_schema, parse_schema
+
+EVENTS = compile_schema(load_schema(), today=TODAY)
+WARNING_FILL = "00FFEB9C"
+
+
+def load(path: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(path)
+
+
+def rows_of(ws) -> list[tuple[object, ...]]:
+    return list(ws.iter_rows(values_only=True))
+
+
+@pytest.fixture(scope="module")
+def fixture_export(tmp_path_factory) -> Path:
+    """fixtures/events.csv exported (xlsx and the clean CSV)."""
+    out = tmp_path_factory.mktemp("xlsx")
+    export_table(load_table(EVENTS_CSV), out, EVENTS, formats=("csv", "xlsx"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def book(fixture_export) -> openpyxl.Workbook:
+    return load(fixture_export / "events.xlsx")
+
+
+# Rows an editor's workbook must get right: fuzzy values that look like dates and numbers,
+# text that looks like a formula, warnings on kept rows, and an error row that is rejected.
+EDITORS = [
+    event_row(
+        "iq-2024-002",
+        date="2025-09",
+        personnel="2500",
+        notes='=HYPERLINK("http://x","y")',
+        actor2="+7 people",
+    ),
+    event_row(
+        "iq-2024-003",
+        event_id="007",
+        date="2026",
+        fatalities="0",
+        location="-",
+        source="@user",
+        actor2=" =1+1 ",
+    ),
+    event_row("ru-2024-001", status="Occurred"),
+    event_row("iq-2024-006", notes="@mention\n+second line\n-third"),
+]
+
+
+@pytest.fixture(scope="module")
+def editors(tmp_path_factory) -> Path:
+    """EDITORS exported with quarantine; returns the output directory."""
+    base = tmp_path_factory.mktemp("editors")
+    path = base / "events.csv"
+    path.write_text(csv_text(EDITORS), encoding="utf-8", newline="")
+    result = export_table(load_table(path), base / "out", EVENTS, quarantine=True)
+    assert (result.exported_rows, result.rejected_rows) == (3, 1)
+    return base / "out"
+
+
+# --- the data sheet ---------------------------------------------------------------------------
+
+
+def test_sheets_are_the_data_named_after_the_schema_then_codebook_then_issues(book):
+    assert book.sheetnames == ["events", "Codebook", "Issues"]
+
+
+def test_header_is_bold_frozen_and_filtered_over_the_data(book):
+    ws = book["events"]
+
+    assert [c.value for c in ws[1]] == HEADER
+    assert all(c.font.b for c in ws[1])
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:S15"
+    assert ws.max_row == 15
+
+
+def test_every_column_has_a_width_fitted_to_its_values(book):
+    widths = {letter: dim.width for letter, dim in book["events"].column_dimensions.items()}
+
+    assert sorted(widths) == sorted(openpyxl.utils.get_column_letter(i) for i in range(1, 20))
+    assert all(8 <= w <= 60 for w in widths.values())
+    assert widths["A"] == len("iq-2024-001") + 2
+    assert widths["R"] == len("source_date") + 2
+    assert widths["S"] == 60  # long notes are capped
+
+
+def test_full_dates_are_real_dates_shown_as_iso(book):
+    ws = book["events"]
+
+    cells = [ws.cell(row=r, column=HEADER.index("source_date") + 1) for r in range(2, 16)]
+
+    assert {(c.data_type, c.value, c.number_format) for c in cells} == {
+        ("d", datetime(2024, 9, 6), "yyyy-mm-dd")
+    }
+
+
+def test_fuzzy_dates_and_counts_stay_text(editors):
+    ws = load(editors / "events.xlsx")["events"]
+    column = {name: i + 1 for i, name in enumerate(HEADER)}
+
+    cells = {
+        (r, name): ws.cell(row=r, column=column[name])
+        for r in (2, 3)
+        for name in ("date", "fatalities", "personnel")
+    }
+
+    assert {k: (c.data_type, c.value) for k, c in cells.items()} == {
+        (2, "date"): ("s", "2025-09"),
+        (2, "fatalities"): ("n", None),
+        (2, "personnel"): ("s", "2500"),
+        (3, "date"): ("s", "2026"),
+        (3, "fatalities"): ("s", "0"),
+        (3, "personnel"): ("n", None),
+    }
+
+
+def test_fixture_fuzzy_values_are_text(book):
+    ws = book["events"]
+
+    assert [ws.cell(row=r, column=2).value for r in range(2, 16)] == [
+        "2024-09-06~",
+        "../2025-09",
+        "../2025-09",
+        "../2026-12",
+        "2024",
+        "2024",
+        "2024-03-22",
+        "2003",
+        "2011-12?",
+        "2014%",
+        "2024-01/2024-09",
+        "2024-09/..",
+        "2024-03-01/2024-08-31",
+        "2024~",
+    ]
+    assert ws["O3"].value == "100-999"
+    assert ws["O6"].value == "~2500"
+
+
+def test_coordinates_are_numbers(book):
+    ws = book["events"]
+
+    assert (ws["J2"].data_type, ws["J2"].value, ws["K2"].value) == ("n", 33.3152, 44.3661)
+    assert ws["J5"].value is None  # iq-2024-004 has none
+
+
+def test_leading_zeros_stay_text(editors):
+    ws = load(editors / "events.xlsx")["events"]
+
+    assert (ws["A3"].data_type, ws["A3"].value) == ("s", "007")
+
+
+def test_vocabulary_columns_get_dropdown_lists(book):
+    validations = {
+        str(dv.sqref): (dv.type, dv.formula1, dv.allow_blank)
+        for dv in book["events"].data_validations.dataValidation
+    }
+
+    assert validations == {
+        "C2:C1048576": ("list", '"occurred,ongoing,planned"', False),
+        "D2:D1048576": (
+            "list",
+            '"agreement,announcement,deployment,withdrawal,attack,armed_clash,protest,other"',
+            False,
+        ),
+        "L2:L1048576": ("list", '"point,locality,admin1,country"', False),
+    }
+
+
+def test_multiline_notes_wrap(book):
+    cell = book["events"]["S5"]  # iq-2024-004
+
+    assert cell.value == (
+        "The remainder to depart by the end of the following year.\n"
+        "Some troops could remain as advisers."
+    )
+    assert cell.alignment.wrap_text
+
+
+# --- codebook and issues --------------------------------------------------------------------
+
+
+def test_codebook_explains_every_column(book):
+    rows = rows_of(book["Codebook"])
+
+    assert rows[0] == ("column", "kind", "required", "allowed values", "meaning")
+    assert [r[0] for r in rows[1:20]] == HEADER
+    by_name = {r[0]: r for r in rows[1:20]}
+    assert by_name["status"] == (
+        "status",
+        "vocabulary",
+        "yes",
+        "occurred, ongoing, planned",
+        "Whether the event has happened, is happening, or is announced for later.",
+    )
+    assert by_name["source_url"][1:3] == ("url", "expected")
+    assert by_name["actor2"][1:3] == ("text", "no")
+    assert by_name["personnel"][4] == (
+        "Troops or personnel involved, same forms as fatalities. "
+        "Forms: 143, ~2500, 143+, <=50, 100-999 (2,500 is fine)."
+    )
+    assert rows[-1][0].startswith("Schema events 1.0: One row per event")
+    assert all(c.font.b for c in book["Codebook"][1])
+
+
+def test_issues_sheet_lists_the_warning_and_its_cell(book):
+    assert rows_of(book["Issues"]) == [
+        ("severity", "rule", "column", "row", "line", "where", "message", "hint"),
+        (
+            "warning",
+            "value.required",
+            "source_url",
+            11,
+            13,
+            "events!Q12",
+            "source_url is required but empty",
+            "Link to the report (http or https).",
+        ),
+    ]
+
+
+def test_the_offending_cell_is_highlighted_with_the_message_as_comment(book):
+    ws = book["events"]
+    cell = ws["Q12"]
+
+    assert cell.fill.fill_type == "solid"
+    assert cell.fill.fgColor.rgb == WARNING_FILL
+    assert cell.comment.text == "warning: source_url is required but empty [value.required]"
+    assert [c.coordinate for row in ws.iter_rows() for c in row if c.comment] == ["Q12"]
+
+
+def test_quarantine_issues_point_at_kept_cells_and_at_the_rejected_file(editors):
+    book = load(editors / "events.xlsx")
+
+    assert rows_of(book["Issues"])[1:] == [
+        (
+            "warning",
+            "text.whitespace",
+            "actor2",
+            2,
+            3,
+            "events!F3",
+            "actor2 has leading or trailing spaces",
+            "exports trim them",
+        ),
+        (
+            "error",
+            "value.vocabulary",
+            "status",
+            3,
+            4,
+            "events.rejected.csv row 1",
+            "'Occurred' is not an allowed status",
+            "did you mean 'occurred'? values are case-sensitive",
+        ),
+        (
+            "warning",
+            "value.required",
+            "source_url",
+            4,
+            5,
+            "events!Q4",
+            "source_url is required but empty",
+            "Link to the report (http or https).",
+        ),
+    ]
+    ws = book["events"]
+    assert {c.coordinate: c.comment.text for row in ws.iter_rows() for c in row if c.comment} == {
+        "F3": "warning: actor2 has leading or trailing spaces [text.whitespace]",
+        "Q4": "warning: source_url is required but empty [value.required]",
+    }
+    assert ws["F3"].fill.fgColor.rgb == WARNING_FILL
+    assert ws["F3"].value == "=1+1"
+    assert [ws.cell(row=r, column=1).value for r in range(2, 5)] == [
+        "iq-2024-002",
+        "007",
+        "iq-2024-006",
+    ]
+
+
+def test_no_findings_means_no_issues_sheet(write_csv, tmp_path):
+    path = write_csv([event_row()])
+
+    export_table(load_table(path), tmp_path, EVENTS, formats=("xlsx",))
+
+    assert load(tmp_path / "events.xlsx").sheetnames == ["events", "Codebook"]
+
+
+# --- never a formula ------------------------------------------------------------------------
+
+
+def test_formula_looking_text_is_stored_as_text_with_its_value(editors):
+    ws = load(editors / "events.xlsx")["events"]
+
+    assert (ws["S2"].data_type, ws["S2"].value) == ("s", '=HYPERLINK("http://x","y")')
+    assert (ws["F2"].data_type, ws["F2"].value) == ("s", "+7 people")
+    assert (ws["I3"].value, ws["P3"].value) == ("-", "@user")
+    assert ws["S4"].value == "@mention\n+second line\n-third"
+
+
+def test_no_cell_in_any_sheet_is_a_formula(editors):
+    book = load(editors / "events.xlsx")
+
+    formulas = [
+        f"{ws.title}!{c.coordinate}"
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
+
+    assert formulas == []
+    with zipfile.ZipFile(editors / "events.xlsx") as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets
+        for name in sheets:
+            assert not re.search(rb"<(\w+:)?f[ >]", archive.read(name)), name
+
+
+# --- the editors' round trip ------------------------------------------------------------------
+
+
+def test_the_workbook_validates_with_the_warning_at_its_cell(fixture_export):
+    report = validate_table(load_table(fixture_export / "events.xlsx"), EVENTS)
+
+    assert (report.errors, report.warnings) == (0, 1)
+    assert [(f.rule, f.row, f.line, f.cell) for f in report.findings] == [
+        ("value.required", 11, 12, "events!Q12")
+    ]
+
+
+def test_the_workbook_loads_back_to_the_clean_csv_values(fixture_export):
+    names = list(EVENTS.schema.names)
+    workbook = load_table(fixture_export / "events.xlsx").frame.select(names)
+    clean = load_table(fixture_export / "events.csv").frame.select(names)
+
+    assert workbook.to_dicts() == clean.to_dicts()
+
+
+def test_the_editors_workbook_loads_back_to_its_clean_csv_values(editors):
+    names = list(EVENTS.schema.names)
+    workbook = load_table(editors / "events.xlsx").frame.select(names)
+    clean = load_table(editors / "events.csv").frame.select(names)
+
+    assert workbook.to_dicts() == clean.to_dicts()
+
+
+def test_text_that_looks_like_an_ooxml_escape_survives(write_csv, tmp_path):
+    path = write_csv([event_row(notes="_x0041_ and _x000D_")])
+
+    export_table(load_table(path), tmp_path, EVENTS, formats=("xlsx",))
+
+    assert load_table(tmp_path / "events.xlsx").frame.get_column("notes").to_list() == [
+        "_x0041_ and _x000D_"
+    ]
+
+
+def test_a_crlf_note_loads_back_the_same_from_csv_and_workbook(write_csv, tmp_path):
+    path = write_csv([event_row(notes="first line\r\nsecond line")])
+
+    export_table(load_table(path), tmp_path / "out", EVENTS, formats=("csv", "xlsx"))
+
+    assert (
+        load_table(tmp_path / "out" / "events.xlsx").frame.get_column("notes").to_list()
+        == load_table(tmp_path / "out" / "events.csv").frame.get_column("notes").to_list()
+    )
+
+
+def test_quarantine_of_a_value_with_a_control_character_still_exports(write_csv, tmp_path):
+    path = write_csv([event_row(), event_row("iq-2024-002", status="occ\x0burred")])
+
+    result = export_table(load_table(path), tmp_path / "out", EVENTS, quarantine=True)
+
+    assert (result.exported_rows, result.rejected_rows) == (1, 1)
+    assert load(tmp_path / "out" / "events.xlsx").sheetnames == ["events", "Codebook", "Issues"]
+
+
+# --- Excel's limits ---------------------------------------------------------------------------
+
+
+def test_a_note_over_one_excel_cell_is_a_validation_error(write_csv, tmp_path):
+    path = write_csv([event_row(notes="x" * 40_000)])
+
+    result = export_table(load_table(path), tmp_path / "out", EVENTS)
+
+    assert result.refused == "1 rows have errors (use --quarantine to export the others)"
+    assert [(f.rule, f.column, f.message) for f in result.report.findings] == [
+        ("value.too_long", "notes", "notes is 40000 characters long; the limit is 32767")
+    ]
+
+
+UNLIMITED = parse_schema(
+    (ROOT / "schemas" / "events.yaml")
+    .read_text(encoding="utf-8")
+    .replace("    max_length: 32767\n", ""),
+    "unlimited.yaml",
+)
+
+
+def test_a_cell_over_excels_limit_without_a_schema_limit_is_an_export_error(write_csv, tmp_path):
+    path = write_csv([event_row(), event_row("iq-2024-002", notes="x" * 40_000)])
+
+    with pytest.raises(ExportError) as caught:
+        export_table(load_table(path), tmp_path / "out", UNLIMITED)
+
+    assert str(caught.value) == (
+        "row 2, column notes: 40,000 characters; an Excel cell holds at most 32,767"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_excel_cell_limit_does_not_apply_to_csv_and_parquet(write_csv, tmp_path):
+    path = write_csv([event_row(notes="x" * 40_000)])
+
+    result = export_table(load_table(path), tmp_path / "out", UNLIMITED, formats=("csv", "parquet"))
+
+    assert result.exported_rows == 1
+    assert load_table(tmp_path / "out" / "events.parquet").frame.get_column("notes").to_list() == [
+        "x" * 40_000
+    ]
+
+
+def test_more_rows_than_an_excel_sheet_holds_is_refused_before_writing(tmp_path, monkeypatch):
+    monkeypatch.setattr(toolkit.export.xlsx, "MAX_ROWS", 14)  # header + 13 data rows
+
+    with pytest.raises(ExportError) as caught:
+        export_table(load_table(EVENTS_CSV), tmp_path / "out", EVENTS)
+
+    assert str(caught.value) == (
+        "the table has 14 rows; an Excel sheet holds 13 data rows (row 14 and later would be "
+        "lost); export csv or parquet instead"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_exactly_as_many_rows_as_an_excel_sheet_holds_is_fine(tmp_path, monkeypatch):
+    monkeypatch.setattr(toolkit.export.xlsx, "MAX_ROWS", 15)  # header + 14 data rows
+
+    assert export_table(load_table(EVENTS_CSV), tmp_path, EVENTS, formats=("xlsx",)).ok

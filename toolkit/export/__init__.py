@@ -6,7 +6,6 @@ reasons. Nothing is half-written: all files are staged and renamed into place to
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from toolkit.export.frames import analysis, clean_text
 from toolkit.export.parquet import write_parquet
 from toolkit.export.xlsx import Issue, cell_values, check_limits, write_xlsx
 from toolkit.loading import LINE, ROW, Table
+from toolkit.loading.table import file_sha256
 from toolkit.report import Report
 from toolkit.schema import CompiledSchema, Schema
 from toolkit.validation import DEFAULT_MAX_FINDINGS, Validation, run_validation
@@ -43,14 +43,6 @@ class ExportResult:
     def ok(self) -> bool:
         """Whether the outputs were written."""
         return self.refused is None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _issues(
@@ -219,7 +211,7 @@ def export_table(
             "rows": {"input": table.rows, "exported": kept.height, "rejected": rejected},
             "findings": {"errors": report.errors, "warnings": report.warnings},
             "outputs": {
-                name: {"rows": info["rows"], "sha256": _sha256(Path(str(info["tmp"])))}
+                name: {"rows": info["rows"], "sha256": file_sha256(Path(str(info["tmp"])))}
                 for name, info in outputs.items()
             },
         }

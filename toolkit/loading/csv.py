@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -264,5 +263,4 @@ def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ",") -> Ta
         lines=pl.Series(line),
         fields=pl.Series(fields),
         header_line=data.count(b"\n", 0, data_offset) + 1,
-        sha256=hashlib.sha256(original).hexdigest(),
     )

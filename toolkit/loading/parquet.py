@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -42,7 +41,6 @@ def _as_text(column: pl.Series) -> pl.Series:
 
 def read_parquet(path: Path) -> Table:
     """Read a Parquet file; rows keep their order, positions are the row numbers."""
-    original = path.read_bytes()
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # polars raises several unrelated types for a broken file
@@ -60,5 +58,4 @@ def read_parquet(path: Path) -> Table:
         rows=pl.Series(rows),
         lines=pl.Series([None] * frame.height, dtype=pl.UInt32),
         header_line=None,
-        sha256=hashlib.sha256(original).hexdigest(),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -11,6 +13,15 @@ from openpyxl.utils import get_column_letter
 ROW = "__row"  # 1-based data row, in input order
 LINE = "__line"  # physical line where the record starts (CSV) or its sheet row (XLSX)
 FIELDS = "__fields"  # number of fields the record had (CSV), to report ragged rows
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def number_text(number: pl.Expr) -> pl.Expr:
@@ -33,7 +44,6 @@ class Table:
     header: tuple[str, ...]
     frame: pl.DataFrame
     sheet: str | None = None
-    sha256: str = ""
     columns: tuple[str, ...] = field(default=())
     first_column: int = 1  # workbook column (1 = A) holding the first header cell
     header_line: int | None = 1  # line (sheet row) of the header; None for Parquet
@@ -44,6 +54,11 @@ class Table:
             return None
         letter = get_column_letter(self.columns.index(column) + self.first_column)
         return f"{self.sheet}!{letter}{line}"
+
+    @cached_property
+    def sha256(self) -> str:
+        """SHA-256 of the input file (read when first asked: validation does not need it)."""
+        return file_sha256(self.path)
 
     @property
     def rows(self) -> int:
@@ -76,7 +91,6 @@ def make_table(
     sheet: str | None = None,
     first_column: int = 1,
     header_line: int | None = 1,
-    sha256: str = "",
 ) -> Table:
     """Assemble a `Table` from positional data columns and their record positions."""
     names = column_names(header)
@@ -103,7 +117,6 @@ def make_table(
         header=tuple(header),
         frame=frame,
         sheet=sheet,
-        sha256=sha256,
         columns=names,
         first_column=first_column,
         header_line=header_line,

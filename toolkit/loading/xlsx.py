@@ -6,7 +6,6 @@ Formulas are never evaluated: a formula cell contributes the value Excel cached 
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 import zipfile
@@ -116,5 +115,4 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
         sheet=name,
         first_column=_first_column(path, name),
         header_line=top + 1,
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
     )

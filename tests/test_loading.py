@@ -60,7 +60,7 @@ def test_reference_table_lines_follow_its_multi_line_notes():
         ),
         pytest.param(
             b'a,b\r\n1,"x\r\ny"\r\n3,4\r\n',
-            [(1, 2, 2, "1", "x\r\ny"), (2, 4, 2, "3", "4")],
+            [(1, 2, 2, "1", "x\ny"), (2, 4, 2, "3", "4")],
             id="crlf-multi-line-field",
         ),
         pytest.param(b"\xef\xbb\xbfa,b\n1,2\n", [(1, 2, 2, "1", "2")], id="utf8-bom"),

@@ -191,6 +191,12 @@ def _scan_positions(
     return frame, line, fields
 
 
+def _uses_crlf(data: bytes, offset: int) -> bool:
+    """Whether the header line ends in CRLF (the file's line-ending convention)."""
+    end = data.find(b"\n", offset)
+    return end > 0 and data[end - 1 : end] == b"\r"
+
+
 def _polars_read(body: io.BytesIO, delimiter: str, *, truncate: bool) -> pl.DataFrame:
     return pl.read_csv(
         body,
@@ -248,6 +254,9 @@ def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ",") -> Ta
         frame = frame.with_columns(
             pl.lit(None, pl.String).alias(f"__pad_{i}") for i in range(frame.width, len(header))
         )
+    if _uses_crlf(data, data_offset):
+        # a CRLF file breaks lines inside quoted cells with CRLF too: same values as its LF twin
+        frame = frame.with_columns(pl.col(pl.String).str.replace_all("\r\n", "\n", literal=True))
     buf = np.frombuffer(data, dtype=np.uint8)
     line = None if ragged else _fast_positions(buf, frame, header, header_end, delimiter)
     if line is not None:

@@ -50,10 +50,15 @@ class Table:
 
     def cell(self, column: str, line: int | None) -> str | None:
         """`Sheet!C17` for a column and sheet row of a workbook; None for other formats."""
-        if self.sheet is None or line is None or column not in self.columns:
+        position = self._positions.get(column)
+        if self.sheet is None or line is None or position is None:
             return None
-        letter = get_column_letter(self.columns.index(column) + self.first_column)
+        letter = get_column_letter(position + self.first_column)
         return f"{self.sheet}!{letter}{line}"
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.columns)}
 
     @cached_property
     def sha256(self) -> str:

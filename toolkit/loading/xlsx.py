@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import fastexcel
@@ -25,19 +26,58 @@ MAX_EXPANSION_RATIO = 200
 MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
 
 
+# A sheet whose cells span more than this many (rows x columns) is refused: calamine
+# allocates the whole rectangle, so one far-away cell (XFD1048576) would ask for 500 GB.
+MAX_SHEET_CELLS = 50_000_000
+_LAST_ROW = re.compile(rb'<(?:\w+:)?row r="(\d+)"')
+_WIDE_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{3})\d+"')
+
+
+def _refuse(path: Path, why: str) -> InputError:
+    return InputError(f"{path}: refused: {why}")
+
+
 def _check_archive(path: Path) -> None:
+    """Inflate the archive once, counting: refuse a zip bomb (whatever sizes the directory
+    claims) or a sheet whose used range is absurdly large, before calamine allocates it."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
+            packed = sum(i.compress_size for i in infos) or 1
+            budget = min(MAX_UNCOMPRESSED_BYTES, MAX_EXPANSION_RATIO * max(packed, 1 << 16))
+            unpacked = 0
+            for info in infos:
+                sheet = info.filename.startswith("xl/worksheets/")
+                last_row, widest = 0, 0
+                with archive.open(info) as member:
+                    while block := member.read(1 << 22):
+                        unpacked += len(block)
+                        if unpacked > budget:
+                            raise _refuse(
+                                path,
+                                f"the workbook expands from {packed:,} bytes to more than "
+                                f"{budget:,} (a zip bomb?)",
+                            )
+                        if sheet:
+                            rows = _LAST_ROW.findall(block[-(1 << 16) :])
+                            last_row = max([last_row, *(int(r) for r in rows)])
+                            for letters in set(_WIDE_CELL.findall(block)):
+                                widest = max(widest, column_index_from_string(letters.decode()))
+                if sheet and last_row * max(widest, 1) > MAX_SHEET_CELLS:
+                    raise _refuse(
+                        path,
+                        f"{info.filename} spans {last_row:,} rows and {widest:,} columns "
+                        "(a stray cell far from the table?); delete it and save again",
+                    )
+    except zipfile.BadZipFile as exc:
         raise InputError(f"{path}: is not a valid .xlsx workbook (not a zip archive)") from exc
-    packed = sum(i.compress_size for i in infos) or 1
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > MAX_UNCOMPRESSED_BYTES or unpacked / packed > MAX_EXPANSION_RATIO:
-        raise InputError(
-            f"{path}: refused: the workbook expands from {packed:,} to {unpacked:,} bytes "
-            "(a zip bomb?)"
-        )
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"{path}: is not a valid .xlsx workbook ({_first_line(exc)})") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"[^>]*?(?:\w+:)?id="([^"]+)"')
@@ -82,7 +122,7 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
     try:
         reader = fastexcel.read_excel(path)
     except Exception as exc:  # fastexcel raises its own error types per failure
-        raise InputError(f"{path}: is not a readable .xlsx workbook ({exc})") from exc
+        raise InputError(f"{path}: is not a readable .xlsx workbook ({_first_line(exc)})") from exc
     names = reader.sheet_names
     if sheet is not None and sheet not in names:
         raise InputError(f"{path}: no sheet named {sheet!r} (sheets: {', '.join(names)})")
@@ -91,7 +131,7 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
         loaded = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
         frame = loaded.to_polars()
     except Exception as exc:
-        raise InputError(f"{path}: sheet {name!r} cannot be read ({exc})") from exc
+        raise InputError(f"{path}: sheet {name!r} cannot be read ({_first_line(exc)})") from exc
     filled = ~frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
     if not filled.any():
         raise InputError(f"{path}: no header: sheet {name!r} is empty")

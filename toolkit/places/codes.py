@@ -196,6 +196,9 @@ def subdivision_hint(value: str, country: str | None) -> str | None:
     """Suggest the ISO 3166-2 code for an admin1 typed as a name or belonging elsewhere."""
     text = value.strip()
     table = subdivision_table()
+    latin = _ascii_lookalikes(text)
+    if latin != text and table.filter(pl.col("code") == latin.upper()).height:
+        return f"did you mean {latin.upper()}? the value contains non-Latin look-alike letters"
     owner = table.filter(pl.col("code") == text.upper())["country"]
     if owner.len():
         if text != text.upper():

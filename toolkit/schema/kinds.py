@@ -205,7 +205,8 @@ def _kind_rules(spec: ColumnSpec, schema: Schema, today: date) -> list[Rule]:
                 "'{value}' ends before it starts",
                 hint="write the earlier date first: START/END",
             ),
-            *_range_rules(spec, "date.range", start, end),
+            # an open end is checked through the other one: ../1850 is before a 1900 minimum
+            *_range_rules(spec, "date.range", pl.coalesce(start, end), pl.coalesce(end, start)),
         ]
     if kind == "fuzzy_count":
         parsed = pl.col(derived(n, "parsed"))

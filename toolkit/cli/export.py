@@ -21,7 +21,6 @@ from toolkit.cli.common import (
     fail,
     guarded,
 )
-from toolkit.export import FORMATS, export_table
 from toolkit.loading import load_table
 from toolkit.report import render
 from toolkit.schema import load_schema
@@ -36,7 +35,7 @@ def export(
     schema: SchemaOpt = None,
     to: Annotated[
         str, typer.Option("--to", help="Comma-separated outputs: csv,parquet,xlsx.")
-    ] = ",".join(FORMATS),
+    ] = "csv,parquet,xlsx",
     quarantine: Annotated[
         bool,
         typer.Option(
@@ -57,6 +56,8 @@ def export(
         toolkit export fixtures/events.csv --out out/
         toolkit export events.csv --out out/ --to parquet --quarantine
     """
+    from toolkit.export import FORMATS, export_table  # the writers load only for export
+
     formats = tuple(f.strip() for f in to.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:

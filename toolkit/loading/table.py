@@ -8,11 +8,31 @@ from functools import cached_property
 from pathlib import Path
 
 import polars as pl
-from openpyxl.utils import get_column_letter
 
 ROW = "__row"  # 1-based data row, in input order
 LINE = "__line"  # physical line where the record starts (CSV) or its sheet row (XLSX)
 FIELDS = "__fields"  # number of fields the record had (CSV), to report ragged rows
+
+
+def column_letter(index: int) -> str:
+    """Excel column letters of a 1-based index (1 -> A, 28 -> AB).
+
+    Written here rather than imported from openpyxl: importing openpyxl costs validation a
+    quarter of a second, and this is the only thing loading needs from it.
+    """
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """1-based index of Excel column letters (A -> 1, AB -> 28)."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index
 
 
 def file_sha256(path: Path) -> str:
@@ -53,7 +73,7 @@ class Table:
         position = self._positions.get(column)
         if self.sheet is None or line is None or position is None:
             return None
-        letter = get_column_letter(position + self.first_column)
+        letter = column_letter(position + self.first_column)
         return f"{self.sheet}!{letter}{line}"
 
     @cached_property

@@ -15,10 +15,9 @@ from pathlib import Path
 import fastexcel
 import numpy as np
 import polars as pl
-from openpyxl.utils import column_index_from_string
 
 from toolkit.errors import InputError
-from toolkit.loading.table import Table, make_table
+from toolkit.loading.table import Table, column_index, make_table
 
 # A real event workbook compresses ~5-10x; refuse archives that expand far beyond that
 # before calamine allocates them.
@@ -62,7 +61,7 @@ def _check_archive(path: Path) -> None:
                             rows = _LAST_ROW.findall(block[-(1 << 16) :])
                             last_row = max([last_row, *(int(r) for r in rows)])
                             for letters in set(_WIDE_CELL.findall(block)):
-                                widest = max(widest, column_index_from_string(letters.decode()))
+                                widest = max(widest, column_index(letters.decode()))
                 if sheet and last_row * max(widest, 1) > MAX_SHEET_CELLS:
                     raise _refuse(
                         path,
@@ -108,7 +107,7 @@ def _first_column(path: Path, sheet: str) -> int:
     letters = [found.group(1)] if found else _CELL.findall(head)
     if not letters:
         return 1
-    return min(column_index_from_string(x.decode()) for x in letters)
+    return min(column_index(x.decode()) for x in letters)
 
 
 def _midnight_to_date(column: pl.Series) -> pl.Series:

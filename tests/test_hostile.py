@@ -484,11 +484,6 @@ def test_a_text_id_007_stays_007_in_every_export(generated, tmp_path):
     assert (cell.value, cell.data_type) == ("007", "s")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a fuzzy date that Excel turned into a date cell (2025-09 shown as Sep-25) is "
-    "read as the day 2025-09-01 and passes silently; the month precision is lost",
-)
 def test_a_month_that_excel_turned_into_a_date_cell_is_not_silently_a_day(tmp_path):
     from datetime import date
 
@@ -507,7 +502,9 @@ def test_a_month_that_excel_turned_into_a_date_cell_is_not_silently_a_day(tmp_pa
 
     report = validate_table(load_table(path))
 
-    assert [(f.column, f.cell) for f in report.findings] == [("date", "events!B2")]
+    assert [(f.rule, f.severity, f.column, f.cell, f.value) for f in report.findings] == [
+        ("date.excel_date_cell", "warning", "date", "events!B2", "2025-09-01")
+    ]
 
 
 # --- zip bombs and tiny files that ask for huge memory -----------------------------------

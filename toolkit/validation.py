@@ -15,7 +15,7 @@ from datetime import date
 import pandera.errors
 import polars as pl
 
-from toolkit.loading import FIELDS, LINE, ROW, Table
+from toolkit.loading import DATE_CELLS, FIELDS, LINE, ROW, Table
 from toolkit.report.model import Finding, Report, RuleCount
 from toolkit.schema import CompiledSchema, Rule, Schema, compile_schema, load_schema
 from toolkit.schema.rules import fill_template
@@ -288,6 +288,7 @@ def run_validation(
         ROW,
         LINE,
         FIELDS,
+        DATE_CELLS,
         *(pl.col(c) if c not in missing else pl.lit(None, pl.String).alias(c) for c in spec.names),
     )
     frame = compiled.prepare(base)

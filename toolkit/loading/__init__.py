@@ -9,9 +9,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit.errors import InputError
-from toolkit.loading.table import FIELDS, LINE, ROW, Table, number_text
+from toolkit.loading.table import (
+    DATE_CELLS,
+    DATE_CELLS_SEPARATOR,
+    FIELDS,
+    LINE,
+    ROW,
+    Table,
+    number_text,
+)
 
-__all__ = ["FIELDS", "LINE", "ROW", "Table", "detect_format", "load_table", "number_text"]
+__all__ = [
+    "DATE_CELLS",
+    "DATE_CELLS_SEPARATOR",
+    "FIELDS",
+    "LINE",
+    "ROW",
+    "Table",
+    "detect_format",
+    "load_table",
+    "number_text",
+]
 
 _FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 

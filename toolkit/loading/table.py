@@ -12,6 +12,8 @@ import polars as pl
 ROW = "__row"  # 1-based data row, in input order
 LINE = "__line"  # physical line where the record starts (CSV) or its sheet row (XLSX)
 FIELDS = "__fields"  # number of fields the record had (CSV), to report ragged rows
+DATE_CELLS = "__date_cells"  # workbook: the columns whose cell was an Excel date (joined by \x1f)
+DATE_CELLS_SEPARATOR = "\x1f"
 
 
 def column_letter(index: int) -> str:
@@ -113,6 +115,7 @@ def make_table(
     rows: pl.Series,
     lines: pl.Series,
     fields: pl.Series | None = None,
+    date_cells: pl.Series | None = None,
     sheet: str | None = None,
     first_column: int = 1,
     header_line: int | None = 1,
@@ -130,6 +133,11 @@ def make_table(
                     ROW: rows.cast(pl.UInt32),
                     LINE: lines.cast(pl.UInt32),
                     FIELDS: fields.cast(pl.UInt32),
+                    DATE_CELLS: (
+                        date_cells
+                        if date_cells is not None
+                        else pl.Series([None] * data.height, dtype=pl.String)
+                    ),
                 }
             ),
             data,

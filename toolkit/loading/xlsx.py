@@ -17,7 +17,13 @@ import numpy as np
 import polars as pl
 
 from toolkit.errors import InputError
-from toolkit.loading.table import Table, column_index, make_table
+from toolkit.loading.table import (
+    DATE_CELLS_SEPARATOR,
+    Table,
+    column_index,
+    column_names,
+    make_table,
+)
 
 # A real event workbook compresses ~5-10x; refuse archives that expand far beyond that
 # before calamine allocates them.
@@ -110,9 +116,28 @@ def _first_column(path: Path, sheet: str) -> int:
     return min(column_index(x.decode()) for x in letters)
 
 
+_DATE_CELL = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"  # how calamine renders a date cell as text
+
+
 def _midnight_to_date(column: pl.Series) -> pl.Series:
-    """calamine renders a date cell as `YYYY-MM-DD 00:00:00`; keep the date only."""
-    return column.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "${1}")
+    """A date cell becomes its ISO date (`2024-09-06`), not `2024-09-06 00:00:00`."""
+    return column.str.replace(_DATE_CELL, "${1}")
+
+
+def _date_cells(body: pl.DataFrame, names: tuple[str, ...]) -> pl.Series:
+    """Per row, the columns whose cell was an Excel date: a fuzzy date typed into Excel as
+    `2025-09` becomes the day 2025-09-01, and validation warns about it."""
+    marks = [
+        pl.when(pl.col(c).str.contains(_DATE_CELL)).then(pl.lit(name))
+        for c, name in zip(body.columns, names, strict=True)
+    ]
+    return (
+        body.select(
+            pl.concat_str(marks, separator=DATE_CELLS_SEPARATOR, ignore_nulls=True).alias("dates")
+        )
+        .to_series()
+        .replace("", None)
+    )
 
 
 def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
@@ -136,13 +161,14 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
         raise InputError(f"{path}: no header: sheet {name!r} is empty")
     top = int(filled.arg_true()[0])  # blank rows above the header carry no data
     header = [v if v is not None else "" for v in frame.row(top)]
-    body = frame.slice(top + 1).with_columns(
-        _midnight_to_date(frame[c].slice(top + 1)) for c in frame.columns
-    )
+    raw_body = frame.slice(top + 1)
+    date_cells = _date_cells(raw_body, column_names([str(h) for h in header]))
+    body = raw_body.with_columns(_midnight_to_date(frame[c].slice(top + 1)) for c in frame.columns)
     sheet_rows = np.arange(top + 2, body.height + top + 2)
     blank = body.select(pl.all_horizontal(pl.all().is_null())).to_series()
     if blank.any():
         body = body.filter(~blank)
+        date_cells = date_cells.filter(~blank)
         sheet_rows = sheet_rows[~blank.to_numpy()]
     return make_table(
         path,
@@ -151,6 +177,7 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
         body,
         rows=pl.Series(np.arange(1, body.height + 1)),
         lines=pl.Series(sheet_rows),
+        date_cells=date_cells,
         sheet=name,
         first_column=_first_column(path, name),
         header_line=top + 1,

@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 
 from toolkit.fuzzy import canonical_count, parse_count, parse_fuzzy_date, parse_iso_date
-from toolkit.loading import ROW, number_text
+from toolkit.loading import DATE_CELLS, DATE_CELLS_SEPARATOR, ROW, number_text
 from toolkit.places import codes
 from toolkit.places.points import country_labels
 from toolkit.schema.model import ColumnSpec, Schema
@@ -207,6 +207,17 @@ def _kind_rules(spec: ColumnSpec, schema: Schema, today: date) -> list[Rule]:
             ),
             # an open end is checked through the other one: ../1850 is before a 1900 minimum
             *_range_rules(spec, "date.range", pl.coalesce(start, end), pl.coalesce(end, start)),
+            Rule(
+                "date.excel_date_cell",
+                n,
+                "warning",
+                ~pl.col(DATE_CELLS)
+                .str.split(DATE_CELLS_SEPARATOR)
+                .list.contains(pl.lit(n))
+                .fill_null(False),
+                "the cell is an Excel date, read as the day '{value}'",
+                hint="if the source gives a month (2025-09) or a year, format the cell as text and type it again",
+            ),
         ]
     if kind == "fuzzy_count":
         parsed = pl.col(derived(n, "parsed"))

@@ -6,7 +6,12 @@ package, unioned per country, simplified (Douglas-Peucker, 0.001 degree ~ 110 m)
 1-degree grid: a cell wholly inside one country is stored as that country's index in `grid`;
 a cell with a border or coast in it keeps the clipped pieces of each country touching it.
 
-    pip install "timezonefinder==9.0.0" "timezonefinder-data==3.2026.3.post1" "tzdata==2026.6"
+A few zone polygons cover more than one country (see `SPLIT_ZONES`); those are split by country
+with Natural Earth 1:10m admin-0 polygons (public domain), as shipped in the PyPI package
+`geo-intel-offline` 1.5.0. All other lines stay OSM's.
+
+    pip install "timezonefinder==9.0.0" "timezonefinder-data==3.2026.3.post1" "tzdata==2026.6" \
+        "geo-intel-offline==1.5.0" shapely numpy pycountry
     python toolkit/places/data/build_borders.py            # writes borders.npz beside this file
 
 Coordinates are stored as int32 deltas on a 1e-5 degree (~1 m) grid.
@@ -26,6 +31,23 @@ import shapely
 SIMPLIFY_DEG = 0.001
 CELL_DEG = 1.0
 QUANT = 100_000  # coordinates stored in units of 1e-5 degree
+
+# Zone polygons that straddle countries, found by comparing the zone -> zone.tab country mapping
+# with Natural Earth on a 0.1-degree grid (see data/README.md): zone -> the countries it covers.
+# - Asia/Bangkok also covers northern Vietnam (Ha Noi, Hai Phong; tzdb puts it on Bangkok time
+#   history). zone1970.tab: TH,CX,KH,LA,VN. Its polygon parts are each in one country.
+# - Asia/Jerusalem also covers most of the West Bank (Area C); Palestine's own zones (Asia/Hebron,
+#   Asia/Gaza) cover only the rest. zone1970.tab lists IL only, zone.tab lists PS for the others.
+SPLIT_ZONES = {
+    "Asia/Bangkok": ("THA", "CXR", "KHM", "LAO", "VNM"),
+    "Asia/Jerusalem": ("ISR", "PSE"),
+}
+# A polygon part of a split zone goes wholly to one country when Natural Earth puts at least this
+# share of its land in that country; otherwise it is cut along Natural Earth's lines.
+WHOLE_PART_SHARE = 0.98
+# Sea and slivers of a cut part (land Natural Earth gives to no candidate) go to the nearest
+# candidate, by growing the candidates' polygons in these steps (degrees).
+GROW_STEPS_DEG = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 3.0)
 
 
 def zone_countries() -> dict[str, str]:
@@ -51,11 +73,75 @@ def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.multipolygons(parts)
 
 
+def natural_earth(wanted: set[str]) -> dict[str, shapely.Geometry]:
+    """Natural Earth 1:10m admin-0 polygons of the wanted ISO3 codes, from geo-intel-offline."""
+    import gzip
+    import json
+
+    data = importlib.resources.files("geo_intel_offline").joinpath("data")
+    polys = json.loads(gzip.decompress(data.joinpath("polygons.json.gz").read_bytes()))
+    meta = json.loads(gzip.decompress(data.joinpath("metadata.json.gz").read_bytes()))
+    out: dict[str, list[shapely.Geometry]] = {}
+    for key, p in polys.items():
+        iso3 = (meta.get(key) or {}).get("iso3")
+        if iso3 not in wanted:
+            continue
+        rings = p.get("exteriors") or [p["exterior"]]  # stored as (lat, lon)
+        g = shapely.union_all(
+            [shapely.make_valid(shapely.Polygon([(c[1], c[0]) for c in r])) for r in rings if len(r) >= 3]
+        )
+        holes = [shapely.Polygon([(c[1], c[0]) for c in h]) for h in p.get("holes") or [] if len(h) >= 3]
+        if holes and not p.get("multi"):
+            g = shapely.difference(g, shapely.union_all(shapely.make_valid(np.array(holes))))
+        out.setdefault(iso3, []).append(g)
+    return {k: polygonal(shapely.union_all(v)) for k, v in out.items()}
+
+
+def split_zone(zone: str, polys: list[shapely.Polygon], ne: dict[str, shapely.Geometry]):
+    """Yield (iso3, polygon) for the parts of a zone polygon that straddles countries."""
+    cands = [c for c in SPLIT_ZONES[zone] if c in ne]
+    for part in polys:
+        part = polygonal(part)
+        pad = shapely.buffer(shapely.envelope(part), max(GROW_STEPS_DEG))
+        local = {c: shapely.intersection(ne[c], pad) for c in cands}
+        land = {c: shapely.area(shapely.intersection(part, g)) for c, g in local.items()}
+        total = sum(land.values())
+        if total == 0:  # no land (a small island Natural Earth lacks): nearest candidate
+            best = min(cands, key=lambda c: shapely.distance(part, ne[c]))
+            print(f"{zone}: part without land -> {best}", file=sys.stderr)
+            yield best, part
+            continue
+        best = max(land, key=land.get)
+        if land[best] >= WHOLE_PART_SHARE * total:
+            print(f"{zone}: part of {part.area:.3f} deg2 -> {best}", file=sys.stderr)
+            yield best, part
+            continue
+        shares = {c: round(v / total, 3) for c, v in land.items() if v}
+        print(f"{zone}: part of {part.area:.3f} deg2 cut by Natural Earth {shares}", file=sys.stderr)
+        rest = part
+        got: dict[str, list[shapely.Geometry]] = {c: [] for c in cands}
+        for step in (0.0, *GROW_STEPS_DEG):
+            for c in cands:
+                if shapely.is_empty(rest) or shapely.is_empty(local[c]):
+                    continue
+                zone_c = local[c] if step == 0 else shapely.buffer(local[c], step)
+                piece = shapely.intersection(rest, zone_c)
+                if shapely.area(piece) > 0:
+                    got[c].append(piece)
+                    rest = shapely.difference(rest, zone_c)
+        if shapely.area(rest) > 0:
+            got[best].append(rest)
+        for c, pieces in got.items():
+            if pieces:
+                yield c, polygonal(shapely.union_all(pieces))
+
+
 def country_geometries() -> dict[str, shapely.Geometry]:
     from timezonefinder import TimezoneFinder
 
     tf = TimezoneFinder()
     z2c = zone_countries()
+    ne = natural_earth({c for cs in SPLIT_ZONES.values() for c in cs})
     per: dict[str, list[shapely.Polygon]] = {}
     for zone in tf.timezone_names:
         iso3 = z2c.get(zone)
@@ -63,8 +149,15 @@ def country_geometries() -> dict[str, shapely.Geometry]:
             if not zone.startswith("Etc/"):
                 print("no country for zone", zone, file=sys.stderr)
             continue
-        for poly in tf.get_geometry(tz_name=zone, coords_as_pairs=True):
-            per.setdefault(iso3, []).append(shapely.Polygon(poly[0], poly[1:]))
+        polys = [
+            shapely.Polygon(poly[0], poly[1:])
+            for poly in tf.get_geometry(tz_name=zone, coords_as_pairs=True)
+        ]
+        if zone in SPLIT_ZONES:
+            for c, g in split_zone(zone, polys, ne):
+                per.setdefault(c, []).extend(shapely.get_parts(g))
+        else:
+            per.setdefault(iso3, []).extend(polys)
     out = {}
     for iso3, polys in sorted(per.items()):
         full = shapely.union_all(shapely.make_valid(np.array(polys, dtype=object)))
@@ -124,9 +217,11 @@ def main() -> None:
     source = (
         f"timezonefinder-data {md.version('timezonefinder-data')} "
         f"(timezone-boundary-builder, OpenStreetMap, ODbL 1.0); tzdata {md.version('tzdata')} "
-        f"zone.tab; simplified {SIMPLIFY_DEG} deg; grid {CELL_DEG} deg"
+        f"zone.tab; zones {', '.join(SPLIT_ZONES)} split by Natural Earth 10m admin-0 "
+        f"(public domain, via geo-intel-offline {md.version('geo-intel-offline')}); "
+        f"simplified {SIMPLIFY_DEG} deg; grid {CELL_DEG} deg"
     )
-    out = Path(__file__).with_name("borders.npz")
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("borders.npz")
     np.savez_compressed(
         out,
         iso3=np.array(iso3, dtype="U3"),

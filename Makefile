@@ -27,6 +27,7 @@ test: $(VENV)/.installed lint
 lint: $(VENV)/.installed
 	$(BIN)/ruff check toolkit tests bench
 	$(BIN)/ruff format --check toolkit tests bench
+	$(BIN)/mypy
 
 ## make bench: the full benchmark (minutes; writes bench/results/latest.json)
 bench: $(VENV)/.installed

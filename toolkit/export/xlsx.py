@@ -135,7 +135,7 @@ def _width(values: pl.DataFrame, name: str) -> float:
         longest = 10
     else:
         longest = column.cast(pl.String).str.len_chars().max()
-    longest = max(int(longest or 0), len(name))
+    longest = max(int(longest or 0), len(name))  # type: ignore[arg-type]
     return float(min(max(longest + 2, 8), 60))
 
 

@@ -199,7 +199,7 @@ def _column(source: str, index: int, raw: Any) -> ColumnSpec:
     max_length = raw.get("max_length")
     if max_length is not None and (not isinstance(max_length, int) or max_length < 1):
         raise _fail(source, where, "max_length must be a positive integer")
-    bounds = {}
+    bounds: dict[str, Any] = {}
     for key in ("min", "max"):
         bound = raw.get(key)
         if bound is None:

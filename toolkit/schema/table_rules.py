@@ -61,13 +61,13 @@ def table_rules(spec: TableRuleSpec, schema: Schema) -> list[Rule]:
             )
         ]
     if spec.check == "requires":
-        present = pl.all_horizontal([value_of(c).is_not_null() for c in spec.columns])
+        all_present = pl.all_horizontal([value_of(c).is_not_null() for c in spec.columns])
         return [
             Rule(
                 spec.id,
                 spec.columns[0],
                 spec.severity,
-                ~applies | present,
+                ~applies | all_present,
                 spec.message or f"{', '.join(spec.columns)} required here",
                 hint=spec.hint,
                 table_level=True,

@@ -45,7 +45,9 @@ def _layout(path: Path, data: bytes, delimiter: int) -> _Layout:
     quotes = np.flatnonzero(buf == _QUOTE)
     if quotes.size % 2:
         opening = _line_at(buf, int(quotes[-1]))
-        raise InputError(f"{path}: line {opening}: a quoted field is never closed (unbalanced '\"')")
+        raise InputError(
+            f"{path}: line {opening}: a quoted field is never closed (unbalanced '\"')"
+        )
     if quotes.size:
         outside = (np.searchsorted(quotes, newlines) & 1) == 0
         ends_at = np.flatnonzero(outside)

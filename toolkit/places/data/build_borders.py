@@ -88,9 +88,15 @@ def natural_earth(wanted: set[str]) -> dict[str, shapely.Geometry]:
             continue
         rings = p.get("exteriors") or [p["exterior"]]  # stored as (lat, lon)
         g = shapely.union_all(
-            [shapely.make_valid(shapely.Polygon([(c[1], c[0]) for c in r])) for r in rings if len(r) >= 3]
+            [
+                shapely.make_valid(shapely.Polygon([(c[1], c[0]) for c in r]))
+                for r in rings
+                if len(r) >= 3
+            ]
         )
-        holes = [shapely.Polygon([(c[1], c[0]) for c in h]) for h in p.get("holes") or [] if len(h) >= 3]
+        holes = [
+            shapely.Polygon([(c[1], c[0]) for c in h]) for h in p.get("holes") or [] if len(h) >= 3
+        ]
         if holes and not p.get("multi"):
             g = shapely.difference(g, shapely.union_all(shapely.make_valid(np.array(holes))))
         out.setdefault(iso3, []).append(g)
@@ -117,7 +123,9 @@ def split_zone(zone: str, polys: list[shapely.Polygon], ne: dict[str, shapely.Ge
             yield best, part
             continue
         shares = {c: round(v / total, 3) for c, v in land.items() if v}
-        print(f"{zone}: part of {part.area:.3f} deg2 cut by Natural Earth {shares}", file=sys.stderr)
+        print(
+            f"{zone}: part of {part.area:.3f} deg2 cut by Natural Earth {shares}", file=sys.stderr
+        )
         rest = part
         got: dict[str, list[shapely.Geometry]] = {c: [] for c in cands}
         for step in (0.0, *GROW_STEPS_DEG):

@@ -24,6 +24,27 @@ PLACES = {  # name: (lat, lon, iso3 or None for sea)
     "Null Island": (0.0, 0.0, None),
 }
 
+# Zone polygons that straddle countries (SPLIT_ZONES in data/build_borders.py): these places were
+# located in the zone's zone.tab country (THA, ISR) before the zones were split by country.
+SPLIT_PLACES = {  # name: (lat, lon, iso3)
+    "Ha Noi": (21.0278, 105.8342, "VNM"),
+    "Hai Phong": (20.8449, 106.6881, "VNM"),
+    "Lang Son": (21.8537, 106.7615, "VNM"),
+    "Dien Bien Phu": (21.3856, 103.0169, "VNM"),
+    "Bach Long Vi island": (20.135, 107.725, "VNM"),
+    "Vientiane": (17.9757, 102.6331, "LAO"),
+    "Phnom Penh": (11.5564, 104.9282, "KHM"),
+    "Bangkok": (13.7563, 100.5018, "THA"),
+    "Chiang Mai": (18.7883, 98.9853, "THA"),
+    "Ma'ale Adumim (West Bank, Area C)": (31.7775, 35.2986, "PSE"),
+    "Ariel (West Bank, Area C)": (32.1046, 35.1745, "PSE"),
+    "Jordan Valley (West Bank)": (32.05, 35.45, "PSE"),
+    "Ramallah": (31.9038, 35.2034, "PSE"),
+    "Tel Aviv": (32.0853, 34.7818, "ISR"),
+    "West Jerusalem (Knesset)": (31.7767, 35.2054, "ISR"),
+    "Haifa": (32.7940, 34.9896, "ISR"),
+}
+
 
 def _arrays(names):
     lat = np.array([PLACES[n][0] for n in names], dtype=np.float64)
@@ -37,6 +58,24 @@ def test_locate_real_places():
     got = borders.locate(lat, lon)
     assert got.dtype == object
     assert dict(zip(names, got.tolist(), strict=True)) == {n: v[2] for n, v in PLACES.items()}
+
+
+@pytest.mark.parametrize("name", list(SPLIT_PLACES))
+def test_zones_straddling_countries_are_split_by_country(name):
+    lat, lon, iso3 = SPLIT_PLACES[name]
+    assert borders.locate(np.array([lat]), np.array([lon])).tolist() == [iso3]
+
+
+def test_check_accepts_places_in_zones_split_by_country():
+    names = list(SPLIT_PLACES)
+    lat = np.array([SPLIT_PLACES[n][0] for n in names])
+    lon = np.array([SPLIT_PLACES[n][1] for n in names])
+    codes = np.array([SPLIT_PLACES[n][2] for n in names], dtype=object)
+    res = borders.check_in_country(codes, lat, lon)
+    assert res.ok.all()
+    assert res.located.tolist() == codes.tolist()
+    # Ha Noi named as Thailand (the old answer) is now rejected
+    assert not borders.check_in_country(["THA"], lat[:1], lon[:1]).ok[0]
 
 
 def test_check_accepts_places_in_their_country_including_coastal_cities():
@@ -126,3 +165,18 @@ def test_ucdp_central_african_republic_events_are_in_caf():
     res = borders.check_in_country(np.full(len(xy), "CAF", dtype=object), xy[:, 1], xy[:, 0])
     assert len(xy) == 1848
     assert res.ok.mean() >= 0.995
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/data absent")
+def test_wapo_school_shootings_are_all_in_usa():
+    import csv
+
+    path = SHARED / "wapo-school-shootings.csv"
+    if not path.exists():
+        pytest.skip("WaPo file absent")
+    with path.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["lat"].strip() and r["long"].strip()]
+    lat = np.array([float(r["lat"]) for r in rows])
+    lon = np.array([float(r["long"]) for r in rows])
+    res = borders.check_in_country(np.full(lat.size, "USA", dtype=object), lat, lon)
+    assert res.ok.all()

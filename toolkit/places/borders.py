@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import polars as pl
 import shapely
 
 DATA_FILE = Path(__file__).with_name("data") / "borders.npz"
@@ -199,7 +200,7 @@ def _near(country: np.ndarray, lat: np.ndarray, lon: np.ndarray, km: float) -> n
 
 
 def check_in_country(
-    country_iso3: np.ndarray | list[str | None],
+    country_iso3: np.ndarray | list[str | None] | pl.Series,
     lat: np.ndarray,
     lon: np.ndarray,
     tolerance_km: float = DEFAULT_TOLERANCE_KM,
@@ -212,13 +213,20 @@ def check_in_country(
     """
     b = _load()
     lat_a, lon_a = _as_float(lat), _as_float(lon)
-    codes = np.asarray(country_iso3, dtype=object).ravel()
-    if not (codes.size == lat_a.size == lon_a.size):
+    if isinstance(country_iso3, pl.Series):
+        codes = country_iso3.cast(pl.String)
+    else:
+        raw = np.asarray(country_iso3, dtype=object).ravel()
+        codes = pl.Series([c if isinstance(c, str) else None for c in raw], dtype=pl.String)
+    if not (codes.len() == lat_a.size == lon_a.size):
         raise ValueError("country_iso3, lat and lon must have the same length")
-    claimed = np.fromiter(
-        (b.code_index.get(c, -1) if isinstance(c, str) else -1 for c in codes),
-        dtype=np.int64,
-        count=codes.size,
+    # one hash lookup per row in polars, not a Python dict lookup per row
+    claimed = (
+        codes.replace_strict(
+            list(b.code_index), list(b.code_index.values()), default=-1, return_dtype=pl.Int64
+        )
+        .fill_null(-1)
+        .to_numpy()
     )
     has_xy = np.isfinite(lat_a) & np.isfinite(lon_a)
     checked = has_xy & (claimed >= 0)

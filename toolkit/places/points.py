@@ -33,7 +33,7 @@ def country_labels(code: pl.Expr) -> pl.Expr:
 
 
 def _locate_batch(batch: pl.Series, tolerance_km: float | None) -> pl.Series:
-    country = batch.struct.field("country").fill_null("").to_numpy()
+    country = batch.struct.field("country")
     lat = batch.struct.field("lat").cast(pl.Float64).fill_null(np.nan).to_numpy()
     lon = batch.struct.field("lon").cast(pl.Float64).fill_null(np.nan).to_numpy()
     in_range = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)  # out of range: coordinates.range says so
@@ -41,9 +41,21 @@ def _locate_batch(batch: pl.Series, tolerance_km: float | None) -> pl.Series:
     lon = np.where(in_range, lon, np.nan)
     tolerance = borders.DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km
     result = borders.check_in_country(country, lat, lon, tolerance_km=tolerance)
-    located = np.where(result.located == None, SEA, result.located)  # noqa: E711 (object array)
-    found = np.where(~result.checked, UNCHECKED, np.where(result.ok, country, located))
-    return pl.Series(found.astype(object), dtype=pl.String)
+    frame = pl.DataFrame(
+        {
+            "country": country,
+            "checked": result.checked,
+            "ok": result.ok,
+            "located": pl.Series(result.located.tolist(), dtype=pl.String),
+        }
+    )
+    return frame.select(
+        pl.when(~pl.col("checked"))
+        .then(pl.lit(UNCHECKED))
+        .when(pl.col("ok"))
+        .then(pl.col("country"))
+        .otherwise(pl.col("located").fill_null(SEA))
+    ).to_series()
 
 
 def locate_expr(

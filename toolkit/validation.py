@@ -112,10 +112,11 @@ def _messages(validation: Validation, failure: Failure, limit: int | None) -> pl
     rule = failure.rule
     frame = validation.frame
     names = set(frame.columns) | set(rule.fields)
-    lf = frame.lazy().with_columns(failure.mask.alias("__failed"))
+    # Fields are computed over the failing rows only: row-local fields do not care, and the
+    # window fields of value.unique (copies, first row) see every copy, since all copies fail.
+    lf = frame.lazy().filter(failure.mask)
     if rule.fields:
         lf = lf.with_columns(**rule.fields)
-    lf = lf.filter(pl.col("__failed"))
     if limit is not None:
         lf = lf.head(limit)
     value = pl.col(rule.column) if rule.column in frame.columns else pl.lit(None, pl.String)

@@ -2,8 +2,8 @@
 
 `ok` is a boolean polars expression over the prepared frame (true or null = pass). `message`
 and `hint` are templates: `{value}` is the text of the rule's column as typed, `{name}` the
-text of any other column or of a field expression given in `fields`. Templates are filled
-with polars string expressions, for failing rows only. `suggest` is the one place Python runs
+text of any other column or of a field expression given in `fields`. Fields and templates are
+evaluated over the rule's failing rows only (a window in a field sees just those rows). `suggest` is the one place Python runs
 per value: it maps each distinct failing value (plus `suggest_from` columns) to a hint.
 """
 

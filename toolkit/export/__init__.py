@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from openpyxl.utils import get_column_letter
 
 from toolkit.errors import ExportError
 from toolkit.export.atomic import Staging
@@ -19,7 +18,7 @@ from toolkit.export.frames import analysis, clean_text
 from toolkit.export.parquet import write_parquet
 from toolkit.export.xlsx import Issue, cell_values, check_limits, write_xlsx
 from toolkit.loading import LINE, ROW, Table
-from toolkit.loading.table import file_sha256
+from toolkit.loading.table import column_letter, file_sha256
 from toolkit.report import Report
 from toolkit.schema import CompiledSchema, Schema
 from toolkit.validation import DEFAULT_MAX_FINDINGS, Validation, run_validation
@@ -46,16 +45,16 @@ class ExportResult:
 
 
 def _issues(
-    validation: Validation,
-    positions: dict[int, int],
-    rejected_at: dict[int, int],
-    stem: str,
-    sheet: str,
+    validation: Validation, kept: pl.DataFrame, mask: pl.Series, stem: str, sheet: str
 ) -> list[Issue]:
+    """The findings the workbook lists, each placed in the data sheet or the rejected file.
+
+    Places come from joins on the row number, so only the listed findings are touched,
+    however many rows the table has.
+    """
     table = validation.table
-    listing = validation.listing(limit=MAX_ISSUES_IN_WORKBOOK).head(MAX_ISSUES_IN_WORKBOOK)
     letters = {
-        name: get_column_letter(i + 1) for i, name in enumerate(validation.compiled.schema.names)
+        name: column_letter(i + 1) for i, name in enumerate(validation.compiled.schema.names)
     }
     issues = [
         Issue(
@@ -71,15 +70,22 @@ def _issues(
         for f in validation.report.findings
         if f.row is None
     ]
-    for severity, rule, column, row, line, message, hint in listing.iter_rows():
-        if row in positions:
-            letter = letters.get(column or "", "A")
-            where = f"{sheet}!{letter}{positions[row] + 2}"
-        elif row in rejected_at:
-            where = f"{stem}.rejected.csv row {rejected_at[row] + 1}"
+    listing = validation.listing(limit=MAX_ISSUES_IN_WORKBOOK).head(MAX_ISSUES_IN_WORKBOOK)
+    kept_at = kept.select(pl.col(ROW).alias("row")).with_row_index("position")
+    rejected_at = (
+        validation.frame.filter(mask).select(pl.col(ROW).alias("row")).with_row_index("rejected")
+    )
+    placed = listing.join(kept_at, on="row", how="left", maintain_order="left").join(
+        rejected_at, on="row", how="left", maintain_order="left"
+    )
+    for severity, rule, column, row, line, message, hint, position, rejected in placed.iter_rows():
+        if position is not None:
+            where = f"{sheet}!{letters.get(column or '', 'A')}{position + 2}"
+        elif rejected is not None:
+            where = f"{stem}.rejected.csv row {rejected + 1}"
         else:
             continue
-        issues.append(Issue(severity, rule, column, row, line, message, hint, where))
+        issues.append(Issue(severity, rule, column, row, line, message, hint, where, position))
     return issues
 
 
@@ -181,13 +187,10 @@ def export_table(
             outputs[f"{stem}.parquet"] = {"rows": kept.height, "tmp": path}
         if values is not None:
             path = staging.path(f"{stem}.xlsx")
-            positions = {int(r): i for i, r in enumerate(kept.get_column(ROW).to_list())}
             issues = []
             if report.warnings or rejected or quarantine:
-                rejected_rows = validation.frame.filter(mask).get_column(ROW).to_list()
-                rejected_at = {int(r): i for i, r in enumerate(rejected_rows)}
-                issues = _issues(validation, positions, rejected_at, stem, spec.name[:31])
-            write_xlsx(values, spec, path, issues=issues, positions=positions)
+                issues = _issues(validation, kept, mask, stem, spec.name[:31])
+            write_xlsx(values, spec, path, issues=issues)
             outputs[f"{stem}.xlsx"] = {"rows": kept.height, "tmp": path}
         if quarantine:
             path = staging.path(f"{stem}.rejected.csv")

@@ -22,11 +22,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from toolkit.errors import ExportError
+from toolkit.loading.table import column_letter
 from toolkit.schema import Schema
 from toolkit.schema.kinds import COUNT_FORMS, DATE_FORMS, canonical, derived
 
@@ -56,6 +56,7 @@ class Issue:
     message: str
     hint: str | None
     where: str  # a cell of the data sheet, or where the row went instead
+    position: int | None = None  # 0-based row of the data sheet, when the row was exported
 
 
 def cell_values(frame: pl.DataFrame, schema: Schema) -> pl.DataFrame:
@@ -165,14 +166,14 @@ def _data_sheet(
     names = values.columns
     values = values.with_columns(excel_text(pl.col(pl.String)))
     ws.freeze_panes = "A2"
-    last = get_column_letter(len(names))
+    last = column_letter(len(names))
     ws.auto_filter.ref = f"A1:{last}{values.height + 1}"
     for i, name in enumerate(names, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = _width(values, name)
+        ws.column_dimensions[column_letter(i)].width = _width(values, name)
     for i, spec in enumerate(schema.columns, start=1):
         if spec.kind == "vocabulary" and len(",".join(spec.values)) <= 250:
             ws.data_validations.append(
-                _dropdown(spec.values, spec.name, get_column_letter(i), spec.required)
+                _dropdown(spec.values, spec.name, column_letter(i), spec.required)
             )
     ws.append(_header(ws, names))
     # Only a few cells need a styled cell object (text that starts like a formula, line
@@ -260,13 +261,12 @@ def write_xlsx(
     path: Path,
     *,
     issues: list[Issue],
-    positions: dict[int, int],
 ) -> None:
-    """Write the workbook. `positions` maps an input row to its 0-based row in `values`."""
+    """Write the workbook; issues with a `position` mark their cell in the data sheet."""
     marks: dict[tuple[int, str], list[Issue]] = {}
     for x in issues:
-        if x.row is not None and x.row in positions and x.column:
-            marks.setdefault((positions[x.row], x.column), []).append(x)
+        if x.position is not None and x.column:
+            marks.setdefault((x.position, x.column), []).append(x)
     wb = Workbook(write_only=True)
     try:
         _data_sheet(wb, schema.name[:31], values, schema, marks)

@@ -3,28 +3,41 @@
 The library never prints and never exits; the `toolkit` command is a thin layer over it.
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ExportError, InputError, SchemaDefinitionError, ToolkitError
-from toolkit.loading import Table, load_table
-from toolkit.report import Finding, Report
-from toolkit.schema import Schema, load_schema
-from toolkit.validation import validate_table
 
 if TYPE_CHECKING:
     from toolkit.export import ExportResult, export_table
+    from toolkit.loading import Table, load_table
+    from toolkit.report import Finding, Report
+    from toolkit.schema import Schema, load_schema
+    from toolkit.validation import validate_table
 
 __version__ = "0.1.0"
 
+# Names load on first use: the command line imports polars, pandera and the writers only
+# when (and where) it needs them, so the slow imports overlap reading the table, and
+# validating in CI does not pay for the writers (openpyxl, pyarrow).
+_LAZY = {
+    "ExportResult": "toolkit.export",
+    "export_table": "toolkit.export",
+    "Table": "toolkit.loading",
+    "load_table": "toolkit.loading",
+    "Finding": "toolkit.report",
+    "Report": "toolkit.report",
+    "Schema": "toolkit.schema",
+    "load_schema": "toolkit.schema",
+    "validate_table": "toolkit.validation",
+}
+
 
 def __getattr__(name: str) -> Any:
-    # the writers (openpyxl, pyarrow) load only when an export is asked for: validating in
-    # CI should not pay their import time
-    if name in ("ExportResult", "export_table"):
-        import toolkit.export
-
-        return getattr(toolkit.export, name)
-    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+    return getattr(import_module(module), name)
 
 
 __all__ = [

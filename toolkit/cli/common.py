@@ -7,11 +7,15 @@ import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from toolkit.loading import Table
+    from toolkit.schema import CompiledSchema
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
@@ -57,6 +61,22 @@ def fail(message: str) -> NoReturn:
     """Print one `error:` line on stderr and exit 2."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(EXIT_ERROR)
+
+
+def load_inputs(
+    table: Path,
+    schema: Path | None,
+    *,
+    sheet: str | None,
+    encoding: str,
+    delimiter: str,
+) -> tuple[Table, CompiledSchema]:
+    """The compiled schema and the loaded table; a broken schema is reported first."""
+    from toolkit.loading import load_table
+    from toolkit.schema import compile_schema, load_schema
+
+    compiled = compile_schema(load_schema(schema))
+    return load_table(table, sheet=sheet, encoding=encoding, delimiter=delimiter), compiled
 
 
 def guarded(body: Callable[[], int]) -> None:

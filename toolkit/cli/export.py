@@ -20,10 +20,9 @@ from toolkit.cli.common import (
     TableArg,
     fail,
     guarded,
+    load_inputs,
 )
-from toolkit.loading import load_table
 from toolkit.report import render
-from toolkit.schema import load_schema
 from toolkit.validation import DEFAULT_MAX_FINDINGS
 
 
@@ -66,12 +65,13 @@ def export(
         )
 
     def body() -> int:
-        loaded_schema = load_schema(schema)
-        loaded = load_table(Path(table), sheet=sheet, encoding=encoding, delimiter=delimiter)
+        loaded, compiled = load_inputs(
+            Path(table), schema, sheet=sheet, encoding=encoding, delimiter=delimiter
+        )
         result = export_table(
             loaded,
             out,
-            loaded_schema,
+            compiled,
             formats=formats,
             quarantine=quarantine,
             max_findings=max_findings,

@@ -19,10 +19,9 @@ from toolkit.cli.common import (
     StrictOpt,
     TableArg,
     guarded,
+    load_inputs,
 )
-from toolkit.loading import load_table
 from toolkit.report import render
-from toolkit.schema import load_schema
 from toolkit.validation import DEFAULT_MAX_FINDINGS, validate_table
 
 
@@ -45,9 +44,10 @@ def validate(
     """
 
     def body() -> int:
-        loaded_schema = load_schema(schema)
-        loaded = load_table(Path(table), sheet=sheet, encoding=encoding, delimiter=delimiter)
-        report = validate_table(loaded, loaded_schema, max_findings=max_findings, strict=strict)
+        loaded, compiled = load_inputs(
+            Path(table), schema, sheet=sheet, encoding=encoding, delimiter=delimiter
+        )
+        report = validate_table(loaded, compiled, max_findings=max_findings, strict=strict)
         typer.echo(render(report, format.value), nl=False)
         return EXIT_VALID if report.valid else EXIT_INVALID
 

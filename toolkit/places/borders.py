@@ -58,6 +58,7 @@ class BorderCheck(NamedTuple):
     ok: np.ndarray  # bool: inside the named country (within tolerance), or not checked
     checked: np.ndarray  # bool: False where a coordinate is missing or the country unknown
     located: np.ndarray  # object: ISO3 of the country containing the point, None for sea/missing
+    found: np.ndarray  # int: index into `country_codes()` of that country, -1 for sea/missing
 
 
 @cache
@@ -235,5 +236,9 @@ def check_in_country(
     miss = np.flatnonzero(~ok & (np.abs(lat_a) <= 90) & (np.abs(lon_a) <= 180))
     if miss.size and tolerance_km > 0:
         ok[miss] = _near(claimed[miss], lat_a[miss], lon_a[miss], tolerance_km)
-    located = b.names[found]
-    return BorderCheck(ok=ok, checked=checked, located=located)
+    return BorderCheck(ok=ok, checked=checked, located=b.names[found], found=found)
+
+
+def country_codes() -> pl.Series:
+    """The ISO3 codes `BorderCheck.found` indexes, as a polars Series."""
+    return pl.Series("iso3", _load().iso3.tolist(), dtype=pl.String)

@@ -46,15 +46,19 @@ def _locate_batch(batch: pl.Series, tolerance_km: float | None) -> pl.Series:
             "country": country,
             "checked": result.checked,
             "ok": result.ok,
-            "located": pl.Series(result.located.tolist(), dtype=pl.String),
+            "found": result.found,
         }
+    )
+    codes = borders.country_codes()
+    located = pl.col("found").replace_strict(
+        range(codes.len()), codes, default=None, return_dtype=pl.String
     )
     return frame.select(
         pl.when(~pl.col("checked"))
         .then(pl.lit(UNCHECKED))
         .when(pl.col("ok"))
         .then(pl.col("country"))
-        .otherwise(pl.col("located").fill_null(SEA))
+        .otherwise(located.fill_null(SEA))
     ).to_series()
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
+import polars as pl
 import pytest
 from conftest import HEADER, INVALID, ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from toolkit import SchemaDefinitionError, load_schema, load_table, validate_table
@@ -255,3 +258,11 @@ def test_cli_reports_a_broken_schema_in_one_line_with_exit_2(tmp_path, case):
     assert result.stdout == ""
     assert result.stderr == f"error: schema {path}: {problem}\n"
     assert "Traceback" not in result.stderr
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=3)), max_size=60))
+def test_uniqueness_by_hash_then_text_equals_is_duplicated(values):
+    from toolkit.schema.kinds import _duplicated_series
+
+    text = pl.Series("id", values, dtype=pl.String)
+    assert _duplicated_series(text).to_list() == text.is_duplicated().to_list()

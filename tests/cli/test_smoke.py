@@ -46,3 +46,21 @@ def test_invalid_input_in_a_subprocess_exits_2_without_traceback(tmp_path):
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == f"error: {tmp_path / 'missing.csv'}: no such file\n"
+
+
+def test_the_command_process_skips_hypothesis_but_the_library_does_not():
+    probe = (
+        "import sys, toolkit.__main__ as entry\n"
+        "sys.argv = ['toolkit', '--version']\n"
+        "try:\n    entry.main()\nexcept SystemExit:\n    pass\n"
+        "print('pandera' in sys.modules, sys.modules['hypothesis'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.splitlines() == ["toolkit 0.1.0", "True None"]
+    library = "import toolkit.cli, hypothesis; print(hypothesis.__name__)"
+    done = subprocess.run(
+        [sys.executable, "-c", library], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout == "hypothesis\n"

@@ -637,7 +637,7 @@ def test_an_interrupt_while_writing_changes_nothing(previous, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(toolkit.export, "write_xlsx", interrupted)
+    monkeypatch.setattr(toolkit.export.xlsx, "write_xlsx", interrupted)
 
     with pytest.raises(KeyboardInterrupt):
         export_table(table, out, EVENTS)

@@ -744,7 +744,7 @@ def test_a_full_disk_is_an_export_error_in_the_api(previous, monkeypatch):
 
 def test_ctrl_c_during_export_keeps_previous_outputs(previous, monkeypatch):
     out, before = previous
-    monkeypatch.setattr("toolkit.export.write_xlsx", _partial_then(KeyboardInterrupt()))
+    monkeypatch.setattr("toolkit.export.xlsx.write_xlsx", _partial_then(KeyboardInterrupt()))
 
     result = invoke("export", EVENTS_CSV, "--out", out)
 

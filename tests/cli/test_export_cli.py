@@ -13,6 +13,7 @@ from conftest import EVENTS_CSV, ROOT, event_row
 from typer.testing import CliRunner
 
 import toolkit.export
+import toolkit.export.xlsx
 from toolkit.cli import app
 
 OUTPUTS = ["events.csv", "events.parquet", "events.xlsx", "manifest.json"]
@@ -192,7 +193,7 @@ def test_an_unexpected_failure_midway_is_one_line_not_a_traceback(tmp_path, monk
     def broken(*args, **kwargs):
         raise RuntimeError("writer broke\nsecond line")
 
-    monkeypatch.setattr(toolkit.export, "write_xlsx", broken)
+    monkeypatch.setattr(toolkit.export.xlsx, "write_xlsx", broken)
 
     result = invoke(EVENTS_CSV, "--out", tmp_path)
 

@@ -7,8 +7,10 @@ reasons. Nothing is half-written: all files are staged and renamed into place to
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -16,12 +18,14 @@ from toolkit.errors import ExportError
 from toolkit.export.atomic import Staging
 from toolkit.export.frames import analysis, clean_text
 from toolkit.export.parquet import write_parquet
-from toolkit.export.xlsx import Issue, cell_values, check_limits, write_xlsx
 from toolkit.loading import LINE, ROW, Table
 from toolkit.loading.table import column_letter, file_sha256
 from toolkit.report import Report
 from toolkit.schema import CompiledSchema, Schema
 from toolkit.validation import DEFAULT_MAX_FINDINGS, Validation, run_validation
+
+if TYPE_CHECKING:
+    from toolkit.export.xlsx import Issue
 
 FORMATS = ("csv", "parquet", "xlsx")
 MAX_ISSUES_IN_WORKBOOK = 10_000
@@ -52,6 +56,8 @@ def _issues(
     Places come from joins on the row number, so only the listed findings are touched,
     however many rows the table has.
     """
+    from toolkit.export.xlsx import Issue
+
     table = validation.table
     letters = {
         name: column_letter(i + 1) for i, name in enumerate(validation.compiled.schema.names)
@@ -148,6 +154,24 @@ def export_table(
         raise ExportError(
             f"{table.path}: exporting to {out} would overwrite the input; choose another --out"
         )
+    # SHA-256 runs outside the GIL: the input is hashed while it is validated, each output
+    # while the next one is written
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        input_hash = hasher.submit(lambda: table.sha256)
+        return _export(table, out, schema, formats, quarantine, max_findings, hasher, input_hash)
+
+
+def _export(
+    table: Table,
+    out: Path,
+    schema: Schema | CompiledSchema | None,
+    formats: tuple[str, ...],
+    quarantine: bool,
+    max_findings: int | None,
+    hasher: ThreadPoolExecutor,
+    input_hash: Future[str],
+) -> ExportResult:
+    stem = table.path.stem
     validation = run_validation(table, schema, max_findings=max_findings)
     report = validation.report
     if validation.table_errors:
@@ -164,8 +188,11 @@ def export_table(
         )
     spec = validation.compiled.schema
     kept = validation.frame.filter(~mask) if rejected else validation.frame
-    values = cell_values(kept, spec) if "xlsx" in formats else None
-    if values is not None:
+    values = None
+    if "xlsx" in formats:  # openpyxl loads only when a workbook is asked for
+        from toolkit.export.xlsx import cell_values, check_limits
+
+        values = cell_values(kept, spec)
         check_limits(values, kept.get_column(ROW))
     metadata = {
         "toolkit.version": _version(),
@@ -173,29 +200,35 @@ def export_table(
         "schema.version": spec.version,
         "schema.sha256": spec.sha256,
         "input.name": table.path.name,
-        "input.sha256": table.sha256,
+        "input.sha256": input_hash.result(),
     }
-    outputs: dict[str, dict[str, object]] = {}
+    outputs: dict[str, tuple[int, Future[str]]] = {}  # rows, and the file's hash to come
+
+    def done(name: str, rows: int, path: Path) -> None:
+        outputs[name] = (rows, hasher.submit(file_sha256, path))
+
     with Staging(out) as staging:
         if "csv" in formats:
             path = staging.path(f"{stem}.csv")
             clean_text(kept, spec).write_csv(path, line_terminator="\n")
-            outputs[f"{stem}.csv"] = {"rows": kept.height, "tmp": path}
+            done(f"{stem}.csv", kept.height, path)
         if "parquet" in formats:
             path = staging.path(f"{stem}.parquet")
             write_parquet(analysis(kept, spec), spec, path, metadata)
-            outputs[f"{stem}.parquet"] = {"rows": kept.height, "tmp": path}
+            done(f"{stem}.parquet", kept.height, path)
         if values is not None:
+            from toolkit.export.xlsx import write_xlsx
+
             path = staging.path(f"{stem}.xlsx")
             issues = []
             if report.warnings or rejected or quarantine:
                 issues = _issues(validation, kept, mask, stem, spec.name[:31])
             write_xlsx(values, spec, path, issues=issues)
-            outputs[f"{stem}.xlsx"] = {"rows": kept.height, "tmp": path}
+            done(f"{stem}.xlsx", kept.height, path)
         if quarantine:
             path = staging.path(f"{stem}.rejected.csv")
             _rejected_frame(validation, mask).write_csv(path, line_terminator="\n")
-            outputs[f"{stem}.rejected.csv"] = {"rows": rejected, "tmp": path}
+            done(f"{stem}.rejected.csv", rejected, path)
         manifest: dict[str, object] = {
             "toolkit_version": _version(),
             "input": {
@@ -214,8 +247,8 @@ def export_table(
             "rows": {"input": table.rows, "exported": kept.height, "rejected": rejected},
             "findings": {"errors": report.errors, "warnings": report.warnings},
             "outputs": {
-                name: {"rows": info["rows"], "sha256": file_sha256(Path(str(info["tmp"])))}
-                for name, info in outputs.items()
+                name: {"rows": rows, "sha256": digest.result()}
+                for name, (rows, digest) in outputs.items()
             },
         }
         path = staging.path("manifest.json")

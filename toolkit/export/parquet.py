@@ -7,7 +7,6 @@ from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from toolkit.loading.parquet import DERIVED_KEY
 from toolkit.schema import Schema
@@ -16,11 +15,17 @@ from toolkit.schema import Schema
 def write_parquet(
     frame: pl.DataFrame, schema: Schema, path: Path, metadata: dict[str, str]
 ) -> None:
-    """Write `frame` (from `frames.analysis`) with key-value and per-column metadata."""
-    table = frame.to_arrow()
+    """Write `frame` (from `frames.analysis`) with key-value and per-column metadata.
+
+    polars writes the file (in parallel, without a copy to Arrow: 0.7 s for 1M rows, 1.7 s
+    through pyarrow). The key-value metadata is the file's own (`pq.read_metadata(path)
+    .metadata`, `pl.read_parquet_metadata(path)`); polars leaves it out of the embedded
+    Arrow schema when the frame has Enum columns, as this one has.
+    """
+    empty = frame.head(0).to_arrow()
     descriptions = {spec.name: spec.description for spec in schema.columns}
     fields = []
-    for f in table.schema:
+    for f in empty.schema:
         base = f.name
         for suffix in (
             "_start",
@@ -42,5 +47,6 @@ def write_parquet(
         **metadata,
         DERIVED_KEY: json.dumps([f.name for f in fields if f.name not in text_columns]),
     }
-    arrow_schema = pa.schema(fields, metadata=kv)
-    pq.write_table(table.cast(arrow_schema), path, compression="zstd")
+    frame.write_parquet(
+        path, compression="zstd", metadata=kv, arrow_schema=pa.schema(fields, metadata=kv)
+    )

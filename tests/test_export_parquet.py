@@ -11,7 +11,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import EVENTS_CSV, TODAY
+from conftest import EVENTS_CSV, TODAY, event_row
 
 import toolkit
 from toolkit import export_table, load_schema, load_table
@@ -282,3 +282,25 @@ def test_csv_to_parquet_to_csv_gives_the_clean_csv_byte_for_byte(parquet, tmp_pa
     export_table(load_table(parquet), tmp_path, EVENTS, formats=("csv",))
 
     assert (tmp_path / "events.csv").read_bytes() == (parquet.parent / "events.csv").read_bytes()
+
+
+def test_count_text_reused_from_the_csv_is_what_parquet_composes_itself(write_csv):
+    from toolkit.export.frames import analysis, clean_text
+    from toolkit.validation import run_validation
+
+    path = write_csv(
+        [
+            event_row(fatalities="2,500", injured="~ 40", personnel="100 - 999"),
+            event_row("iq-2024-002", fatalities="12+", injured="<=5", personnel=""),
+        ]
+    )
+    validation = run_validation(load_table(path), EVENTS)
+    spec = validation.compiled.schema
+    clean = clean_text(validation.frame, spec)
+
+    reused = analysis(validation.frame, spec, clean)
+    assert reused.equals(analysis(validation.frame, spec))
+    assert reused.select("fatalities", "injured", "personnel").rows() == [
+        ("2500", "~40", "100-999"),
+        ("12+", "<=5", None),
+    ]

@@ -207,14 +207,16 @@ def _export(
     def done(name: str, rows: int, path: Path) -> None:
         outputs[name] = (rows, hasher.submit(file_sha256, path))
 
+    clean = None
     with Staging(out) as staging:
         if "csv" in formats:
             path = staging.path(f"{stem}.csv")
-            clean_text(kept, spec).write_csv(path, line_terminator="\n")
+            clean = clean_text(kept, spec)
+            clean.write_csv(path, line_terminator="\n")
             done(f"{stem}.csv", kept.height, path)
         if "parquet" in formats:
             path = staging.path(f"{stem}.parquet")
-            write_parquet(analysis(kept, spec), spec, path, metadata)
+            write_parquet(analysis(kept, spec, clean), spec, path, metadata)
             done(f"{stem}.parquet", kept.height, path)
         if values is not None:
             from toolkit.export.xlsx import write_xlsx

@@ -16,6 +16,24 @@ def clean_text(frame: pl.DataFrame, schema: Schema) -> pl.DataFrame:
     return frame.lazy().select(canonical(spec) for spec in schema.columns).collect()
 
 
-def analysis(frame: pl.DataFrame, schema: Schema) -> pl.DataFrame:
-    """Typed columns with fuzzy dates and counts expanded beside their text."""
-    return frame.lazy().select(expr for spec in schema.columns for expr in typed(spec)).collect()
+def analysis(
+    frame: pl.DataFrame, schema: Schema, clean: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Typed columns with fuzzy dates and counts expanded beside their text.
+
+    With `clean` (from `clean_text`), the canonical text of fuzzy counts is taken from it
+    instead of being composed again (0.1 s per count column at 1M rows).
+    """
+    if clean is None:
+        exprs = [expr for spec in schema.columns for expr in typed(spec)]
+        return frame.lazy().select(exprs).collect()
+    reused = {
+        spec.name: f"__clean.{spec.name}" for spec in schema.columns if spec.kind == "fuzzy_count"
+    }
+    with_text = frame.with_columns(clean.get_column(n).alias(alias) for n, alias in reused.items())
+    exprs = [
+        expr
+        for spec in schema.columns
+        for expr in typed(spec, pl.col(reused[spec.name]) if spec.name in reused else None)
+    ]
+    return with_text.lazy().select(exprs).collect()

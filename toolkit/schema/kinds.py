@@ -457,8 +457,11 @@ def canonical(spec: ColumnSpec) -> pl.Expr:
     return value_of(n).alias(n)
 
 
-def typed(spec: ColumnSpec) -> list[pl.Expr]:
-    """Analysis columns for Parquet: real types, fuzzy values expanded beside their text."""
+def typed(spec: ColumnSpec, text: pl.Expr | None = None) -> list[pl.Expr]:
+    """Analysis columns for Parquet: real types, fuzzy values expanded beside their text.
+
+    `text`, when given, is the column's canonical text already computed (for the CSV).
+    """
     n = spec.name
     if spec.kind in ("number", "latitude", "longitude"):
         return [pl.col(derived(n, "number")).alias(n)]
@@ -483,7 +486,7 @@ def typed(spec: ColumnSpec) -> list[pl.Expr]:
     if spec.kind == "fuzzy_count":
         p = pl.col(derived(n, "parsed"))
         return [
-            canonical_count(p).alias(n),
+            (canonical_count(p) if text is None else text).alias(n),
             *(p.struct.field(f).alias(f"{n}_{f}") for f in ("low", "best", "high")),
             p.struct.field("qualifier")
             .cast(pl.Enum(["exact", "approximate", "at_least", "at_most", "range"]))

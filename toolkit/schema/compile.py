@@ -74,8 +74,10 @@ def compile_schema(schema: Schema, *, today: date | None = None) -> CompiledSche
     stages = (
         {k: v for spec in schema.columns for k, v in kinds.screen_stage(spec).items()},
         {k: v for spec in schema.columns for k, v in kinds.value_stage(spec).items()},
-        {k: v for spec in schema.columns for k, v in kinds.parse_stage(spec).items()},
-        location_stage(schema),
+        {
+            **{k: v for spec in schema.columns for k, v in kinds.parse_stage(spec).items()},
+            **location_stage(schema),
+        },
     )
     return CompiledSchema(
         schema=schema,

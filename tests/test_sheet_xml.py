@@ -87,3 +87,44 @@ def test_spliced_rows_follow_the_header_and_the_sheet_gets_its_dimension(tmp_pat
         ["first", 1],
         ["second", 2],
     ]
+
+
+def _local_header_extra(path, member: str) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        offset = archive.getinfo(member).header_offset
+    raw = path.read_bytes()
+    name_len, extra_len = (
+        int.from_bytes(raw[offset + 26 : offset + 28], "little"),
+        int.from_bytes(raw[offset + 28 : offset + 30], "little"),
+    )
+    start = offset + 30 + name_len
+    return raw[start : start + extra_len]
+
+
+def test_zip64_records_only_when_the_sheet_may_pass_4_gib(tmp_path):
+    wb = Workbook(write_only=True)
+    wb.create_sheet("events").append(["t"])
+    book = io.BytesIO()
+    wb.save(book)
+    frame = pl.DataFrame({"t": ["x"]})
+    for bound, zip64 in ((1_000, False), (5 << 30, True)):
+        path = tmp_path / f"book-{bound}.xlsx"
+        with path.open("wb") as out:
+            splice_rows(
+                book.getvalue(),
+                "xl/worksheets/sheet1.xml",
+                render_rows(frame, {}),
+                out,
+                dimension="A1:A2",
+                size_bound=bound,
+            )
+        extra = _local_header_extra(path, "xl/worksheets/sheet1.xml")
+        assert extra.startswith(b"\x01\x00") is zip64  # header id 0x0001: ZIP64
+        assert openpyxl.load_workbook(path)["events"]["A2"].value == "x"
+
+
+def test_the_size_bound_covers_the_worst_escapes():
+    from toolkit.export.sheet_xml import xml_size_bound
+
+    frame = pl.DataFrame({"t": ["&" * 50, "\x01" * 50, "<>" * 25], "n": [1.5, None, 2.0]})
+    assert len(_xml(frame)) < xml_size_bound(frame)

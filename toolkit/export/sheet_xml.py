@@ -116,14 +116,27 @@ def render_rows(
         yield block.item().encode("utf-8")
 
 
+def xml_size_bound(values: pl.DataFrame) -> int:
+    """More bytes than `render_rows` can write for `values` (escapes grow text up to 7 times)."""
+    return int(7 * values.estimated_size()) + 96 * values.height * max(values.width, 1)
+
+
 def splice_rows(
-    workbook: bytes, sheet: str, rows: Iterator[bytes], out: io.BufferedIOBase, *, dimension: str
+    workbook: bytes,
+    sheet: str,
+    rows: Iterator[bytes],
+    out: io.BufferedIOBase,
+    *,
+    dimension: str,
+    size_bound: int = 0,
 ) -> None:
     """Copy the workbook zip `workbook` to `out`, adding `rows` at the end of `sheet`'s data.
 
     `sheet` is the zip member of the worksheet (e.g. `xl/worksheets/sheet1.xml`), which holds
     only its header row; `dimension` (e.g. `A1:S101`) becomes its dimension record, which
-    openpyxl's write-only mode leaves out.
+    openpyxl's write-only mode leaves out. The member gets ZIP64 records only when
+    `size_bound` says it may pass 4 GiB: Excel is known to reject ZIP64 records it does not
+    need.
     """
     with (
         zipfile.ZipFile(io.BytesIO(workbook)) as source,
@@ -141,7 +154,8 @@ def splice_rows(
             head = head.replace("<sheetViews>", f'<dimension ref="{dimension}" /><sheetViews>', 1)
             member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
-            with target.open(member, "w", force_zip64=True) as stream:
+            zip64 = size_bound >= 0xFFFF_FFFF
+            with target.open(member, "w", force_zip64=zip64) as stream:
                 stream.write(head.encode("utf-8"))
                 for block in rows:
                     stream.write(block)

@@ -30,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from toolkit.errors import ExportError
-from toolkit.export.sheet_xml import render_rows, splice_rows
+from toolkit.export.sheet_xml import render_rows, splice_rows, xml_size_bound
 from toolkit.loading.table import column_letter
 from toolkit.schema import Schema
 from toolkit.schema.kinds import COUNT_FORMS, DATE_FORMS, canonical, derived
@@ -336,7 +336,14 @@ def write_xlsx(
         wb.save(book)
         dimension = f"A1:{column_letter(values.width)}{values.height + 1}"
         with path.open("wb") as out:
-            splice_rows(book.getvalue(), ws.path.lstrip("/"), rows, out, dimension=dimension)
+            splice_rows(
+                book.getvalue(),
+                ws.path.lstrip("/"),
+                rows,
+                out,
+                dimension=dimension,
+                size_bound=xml_size_bound(values),
+            )
     except BaseException:
         _abandon(wb)
         raise

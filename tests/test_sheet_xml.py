@@ -61,23 +61,29 @@ def test_blocks_concatenate_to_the_whole_sheet():
     assert b"".join(blocks).decode() == _xml(frame, block_rows=100)
 
 
-def test_spliced_rows_follow_the_header_and_the_sheet_gets_its_dimension(tmp_path):
+def _spliced(path, frame: pl.DataFrame, *, dimension: str, size_bound: int = 0):
+    """A write-only workbook with a header row, and `frame`'s rows spliced into its sheet."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("events")
     ws.freeze_panes = "A2"
-    ws.append(["t", "n"])
+    ws.append(frame.columns)
     book = io.BytesIO()
     wb.save(book)
-    frame = pl.DataFrame({"t": ["first", "second"], "n": [1, 2]})
-    path = tmp_path / "book.xlsx"
     with path.open("wb") as out:
         splice_rows(
             book.getvalue(),
             "xl/worksheets/sheet1.xml",
             render_rows(frame, {}),
             out,
-            dimension="A1:B3",
+            dimension=dimension,
+            size_bound=size_bound,
         )
+    return path
+
+
+def test_spliced_rows_follow_the_header_and_the_sheet_gets_its_dimension(tmp_path):
+    frame = pl.DataFrame({"t": ["first", "second"], "n": [1, 2]})
+    path = _spliced(tmp_path / "book.xlsx", frame, dimension="A1:B3")
     with zipfile.ZipFile(path) as archive:
         assert archive.testzip() is None
     read_only = openpyxl.load_workbook(path, read_only=True)["events"]
@@ -102,22 +108,9 @@ def _local_header_extra(path, member: str) -> bytes:
 
 
 def test_zip64_records_only_when_the_sheet_may_pass_4_gib(tmp_path):
-    wb = Workbook(write_only=True)
-    wb.create_sheet("events").append(["t"])
-    book = io.BytesIO()
-    wb.save(book)
     frame = pl.DataFrame({"t": ["x"]})
     for bound, zip64 in ((1_000, False), (5 << 30, True)):
-        path = tmp_path / f"book-{bound}.xlsx"
-        with path.open("wb") as out:
-            splice_rows(
-                book.getvalue(),
-                "xl/worksheets/sheet1.xml",
-                render_rows(frame, {}),
-                out,
-                dimension="A1:A2",
-                size_bound=bound,
-            )
+        path = _spliced(tmp_path / f"book-{bound}.xlsx", frame, dimension="A1:A2", size_bound=bound)
         extra = _local_header_extra(path, "xl/worksheets/sheet1.xml")
         assert extra.startswith(b"\x01\x00") is zip64  # header id 0x0001: ZIP64
         assert openpyxl.load_workbook(path)["events"]["A2"].value == "x"

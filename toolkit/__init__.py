@@ -17,9 +17,8 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-# Names load on first use: the command line imports polars, pandera and the writers only
-# when (and where) it needs them, so the slow imports overlap reading the table, and
-# validating in CI does not pay for the writers (openpyxl, pyarrow).
+# Names load on first use: `import toolkit` stays light, and validating in CI does not pay
+# for the writers (openpyxl, pyarrow) that only an export needs.
 _LAZY = {
     "ExportResult": "toolkit.export",
     "export_table": "toolkit.export",

@@ -274,21 +274,20 @@ def run_once(cmd: list[str], work: Path) -> tuple[float, int, int, str]:
     return seconds, usage.ru_maxrss, proc.returncode, tail
 
 
-def run_case(case: Case, path: Path, rows: int, repeat: int, schema_json: Path) -> Result:
-    result = Result(case, rows, str(path))
-    for _ in range(repeat):
-        work = Path(tempfile.mkdtemp(prefix=f"bench-{case.name}-"))
-        try:
-            seconds, rss, code, tail = run_once(command(case, path, work, schema_json), work)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        result.codes.append(code)
-        if code not in case.ok_codes:
-            result.error = f"exit {code} (expected {case.ok_codes}): {tail.strip()}"
-            break
-        result.times.append(seconds)
-        result.rss_kib.append(rss)
-    return result
+def run_round(result: Result, path: Path, schema_json: Path) -> None:
+    """One more timed run of `result.case`, recorded in `result` (a failure stops the case)."""
+    case = result.case
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{case.name}-"))
+    try:
+        seconds, rss, code, tail = run_once(command(case, path, work, schema_json), work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    result.codes.append(code)
+    if code not in case.ok_codes:
+        result.error = f"exit {code} (expected {case.ok_codes}): {tail.strip()}"
+        return
+    result.times.append(seconds)
+    result.rss_kib.append(rss)
 
 
 # ---------------------------------------------------------------- ratios and targets
@@ -457,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     has_frictionless = importlib.util.find_spec("frictionless") is not None
 
     results: dict[str, Result] = {}
+    paths: dict[str, Path] = {}
     started = time.perf_counter()
     for case in chosen:
         rows = n[case.size]
@@ -465,14 +465,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"- {case.name}: skipped: {msg}")
             results[case.name] = Result(case, rows, "", skipped=msg)
             continue
-        path = ensure_data(args.data_dir, case.dataset, rows)
-        result = run_case(case, path, rows, args.repeat, schema_json)
-        results[case.name] = result
+        paths[case.name] = ensure_data(args.data_dir, case.dataset, rows)
+        results[case.name] = Result(case, rows, str(paths[case.name]))
+    # Rounds, not one case after another: every round runs each case once, so the two sides
+    # of a ratio (validate and the floor) are timed minutes apart at most, under the same load.
+    for round_no in range(1, args.repeat + 1):
+        for name, path in paths.items():
+            if not results[name].error:
+                run_round(results[name], path, schema_json)
+        print(f"- round {round_no}/{args.repeat} done ({time.perf_counter() - started:.0f} s)")
+    for name in paths:
+        result = results[name]
         status = (
             result.error
             or f"median {fmt(result.median, '.2f')} s, peak {fmt(result.peak_mib, ',.0f')} MiB"
         )
-        print(f"- {case.name} ({rows:,} rows): {status}")
+        print(f"- {name} ({result.rows:,} rows): {status}")
 
     ratios, targets = ratios_and_targets(results)
     print_results(results, ratios, targets)

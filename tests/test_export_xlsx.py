@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -361,6 +363,23 @@ def test_the_editors_workbook_loads_back_to_its_clean_csv_values(editors):
     clean = load_table(editors / "events.csv").frame.select(names)
 
     assert workbook.to_dicts() == clean.to_dicts()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("export", ["fixture_export", "editors"])
+def test_libreoffice_reads_the_data_sheet_as_the_clean_csv(export, request, tmp_path):
+    # a third reader besides openpyxl and calamine; CI does not install LibreOffice
+    out = request.getfixturevalue(export)
+    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,1"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", csv_filter, str(out / "events.xlsx"), "--outdir", str(tmp_path)],
+        capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    names = list(EVENTS.schema.names)
+    sheet = load_table(tmp_path / "events-events.csv").frame.select(names)
+    clean = load_table(out / "events.csv").frame.select(names)
+    assert sheet.to_dicts() == clean.to_dicts()
 
 
 def test_text_that_looks_like_an_ooxml_escape_survives(write_csv, tmp_path):

@@ -10,8 +10,8 @@ and `splice_rows` puts the rendered rows into the sheet openpyxl wrote.
 The cells are what openpyxl itself writes for the same values (`t="inlineStr"` text with
 `xml:space="preserve"` where whitespace would be lost, `t="n"` numbers, dates as serial
 numbers with a date style). Checked cell by cell against openpyxl's own writer on 100,000
-rows (values, types, number formats, fills, quote prefixes, wraps); openpyxl and calamine
-read the files back the same.
+rows (values, types, number formats, fills, quote prefixes, wraps); openpyxl, calamine and
+LibreOffice read the files back the same.
 """
 
 from __future__ import annotations

@@ -57,8 +57,12 @@ class BorderCheck(NamedTuple):
 
     ok: np.ndarray  # bool: inside the named country (within tolerance), or not checked
     checked: np.ndarray  # bool: False where a coordinate is missing or the country unknown
-    located: np.ndarray  # object: ISO3 of the country containing the point, None for sea/missing
     found: np.ndarray  # int: index into `country_codes()` of that country, -1 for sea/missing
+
+    @property
+    def located(self) -> np.ndarray:
+        """Object array: ISO3 of the country containing each point, None for sea or missing."""
+        return _load().names[self.found]
 
 
 @cache
@@ -236,7 +240,7 @@ def check_in_country(
     miss = np.flatnonzero(~ok & (np.abs(lat_a) <= 90) & (np.abs(lon_a) <= 180))
     if miss.size and tolerance_km > 0:
         ok[miss] = _near(claimed[miss], lat_a[miss], lon_a[miss], tolerance_km)
-    return BorderCheck(ok=ok, checked=checked, located=b.names[found], found=found)
+    return BorderCheck(ok=ok, checked=checked, found=found)
 
 
 def country_codes() -> pl.Series:

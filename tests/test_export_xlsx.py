@@ -203,22 +203,64 @@ def test_multiline_notes_wrap(book):
 def test_codebook_explains_every_column(book):
     rows = rows_of(book["Codebook"])
 
-    assert rows[0] == ("column", "kind", "required", "allowed values", "meaning")
+    assert rows[0] == (
+        "column",
+        "kind",
+        "required",
+        "unique",
+        "accepts",
+        "allowed values",
+        "range",
+        "pattern",
+        "missing values",
+        "meaning",
+    )
     assert [r[0] for r in rows[1:20]] == HEADER
     by_name = {r[0]: r for r in rows[1:20]}
     assert by_name["status"] == (
         "status",
         "vocabulary",
         "yes",
+        "no",
+        "one of the allowed values",
         "occurred, ongoing, planned",
+        None,
+        None,
+        None,
         "Whether the event has happened, is happening, or is announced for later.",
     )
+    assert by_name["event_id"][2:8] == (
+        "yes",
+        "yes",
+        "any text on one line, at most 64 characters",
+        None,
+        None,
+        "^[A-Za-z0-9._-]+$",
+    )
+    assert by_name["date"][6] == "≥ 1900-01-01"
+    assert by_name["source_date"][6] == "≤ today"
     assert by_name["source_url"][1:3] == ("url", "expected")
     assert by_name["actor2"][1:3] == ("text", "no")
-    assert by_name["personnel"][4] == (
-        "Troops or personnel involved, same forms as fatalities. "
-        "Forms: 143, ~2500, 143+, <=50, 100-999 (2,500 is fine)."
-    )
+    assert by_name["personnel"][4] == "143, ~2500, 143+, <=50, 100-999 (2,500 is fine)"
+    assert rows[21:26] == [
+        ("rule", "across columns", *[None] * 8),
+        ("coordinates.pair", "latitude, longitude: all or none", *[None] * 8),
+        (
+            "location.needs_coordinates",
+            "latitude, longitude must be given, when geo_precision is point or locality",
+            *[None] * 8,
+        ),
+        (
+            "location.outside_country",
+            "the point (latitude, longitude) lies in country",
+            *[None] * 8,
+        ),
+        (
+            "date.after_source",
+            "date is not after source_date, when status is occurred",
+            *[None] * 8,
+        ),
+    ]
     assert rows[-1][0].startswith("Schema events 1.0: One row per event")
     assert all(c.font.b for c in book["Codebook"][1])
 

@@ -19,9 +19,10 @@ GOOD_COLUMN = "  - {name: a, kind: text}\n"
 # schema text -> the problem named after "schema <file>: "
 BROKEN = {
     "unknown-kind": (
-        "name: t\ncolumns:\n  - {name: a, kind: datetime}\n",
-        "column 'a': kind must be one of text, integer, number, date, fuzzy_date, fuzzy_count, "
-        "vocabulary, country, subdivision, latitude, longitude, url; got 'datetime'",
+        "name: t\ncolumns:\n  - {name: a, kind: timestamp}\n",
+        "column 'a': kind must be one of country, date, datetime, fuzzy_count, fuzzy_date, "
+        "integer, latitude, longitude, number, subdivision, text, time, url, vocabulary; "
+        "got 'timestamp'",
     ),
     "bad-yaml": (
         "name: [unclosed\ncolumns: []\n",
@@ -91,7 +92,7 @@ BROKEN = {
     ),
     "subdivision-of-unknown-column": (
         "name: t\ncolumns:\n  - {name: a, kind: subdivision, country: nation}\n",
-        "column 'a': country refers to unknown column 'nation'",
+        "column 'a': country refers to unknown column 'nation' (nor is it a country code or name)",
     ),
     "rule-refers-to-unknown-column": (
         "name: t\ncolumns:\n  - {name: lat, kind: latitude}\n"
@@ -99,9 +100,9 @@ BROKEN = {
         "rule 'coordinates.pair': refers to column 'lon', which the schema does not declare",
     ),
     "rule-with-unknown-check": (
-        "name: t\ncolumns:\n" + GOOD_COLUMN + "rules:\n  - {id: a.b, check: unique}\n",
-        "rule 'a.b': check must be one of together, requires, not_after, point_in_country; "
-        "got 'unique'",
+        "name: t\ncolumns:\n" + GOOD_COLUMN + "rules:\n  - {id: a.b, check: distinct}\n",
+        "rule 'a.b': check must be one of expression, not_after, order, point_in_country, "
+        "requires, sum, together, unique; got 'distinct'",
     ),
     "rule-missing-what-it-needs": (
         "name: t\ncolumns:\n"
@@ -262,7 +263,7 @@ def test_cli_reports_a_broken_schema_in_one_line_with_exit_2(tmp_path, case):
 
 @given(st.lists(st.one_of(st.none(), st.text(max_size=3)), max_size=60))
 def test_uniqueness_by_hash_then_text_equals_is_duplicated(values):
-    from toolkit.schema.kinds import _duplicated_series
+    from toolkit.schema.kinds.base import _duplicated_series
 
     text = pl.Series("id", values, dtype=pl.String)
     assert _duplicated_series(text).to_list() == text.is_duplicated().to_list()

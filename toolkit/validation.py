@@ -4,24 +4,40 @@ The only place (with schema/) that touches pandera. Pandera runs each check over
 column and hands back its boolean output; counts come from those outputs (exact), while
 messages are built for at most `max_findings` rows per rule, so memory stays bounded
 however many rows fail.
+
+Findings are made in one place, `Validation.findings`: a frame with one row per finding.
+The report's findings, the workbook's Issues sheet and the rejected rows' reasons are views
+of it.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandera.errors
 import polars as pl
 
 from toolkit.loading import DATE_CELLS, FIELDS, LINE, ROW, Table
+from toolkit.loading.table import column_letter
 from toolkit.report.model import Finding, Report, RuleCount
 from toolkit.schema import CompiledSchema, Rule, Schema, compile_schema, load_schema
-from toolkit.schema.rules import fill_template
+from toolkit.schema.rules import fill_template, shown
 
 DEFAULT_MAX_FINDINGS = 500
 _MESSAGE, _HINT, _VALUE = "__message", "__hint", "__value"
+FINDING_COLUMNS = {
+    "severity": pl.String,
+    "rule": pl.String,
+    "column": pl.String,
+    "row": pl.UInt32,
+    "line": pl.UInt32,
+    "cell": pl.String,
+    "value": pl.String,
+    "message": pl.String,
+    "hint": pl.String,
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +61,13 @@ class Validation:
     compiled: CompiledSchema
     frame: pl.DataFrame
     failures: tuple[Failure, ...]
-    table_errors: int
+    structure: tuple[Finding, ...] = ()
+    _cache: dict[int | None, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def table_errors(self) -> int:
+        """Errors in the header: without a trustworthy header no row can be exported."""
+        return sum(1 for f in self.structure if f.severity == "error")
 
     def error_mask(self) -> pl.Series:
         """True for every row with at least one error finding."""
@@ -55,56 +77,84 @@ class Validation:
                 mask = mask | failure.mask
         return mask
 
-    def listing(self, limit: int | None = None) -> pl.DataFrame:
-        """Every row-level finding (at most `limit` per rule) as a frame, in row order."""
-        parts = [
-            _messages(self, failure, limit).select(
-                pl.lit(failure.rule.severity).alias("severity"),
-                pl.lit(failure.rule.id).alias("rule"),
-                pl.lit(failure.rule.column or None, pl.String).alias("column"),
-                pl.col(ROW).alias("row"),
-                pl.col(LINE).alias("line"),
-                pl.col(_MESSAGE).alias("message"),
-                pl.col(_HINT).alias("hint"),
+    def findings(self, limit: int | None = None) -> pl.DataFrame:
+        """Every finding (at most `limit` per rule; None: all) as a frame in report order.
+
+        Header findings come first (`row` null), then row findings by row, column (schema
+        order) and rule. Columns: FINDING_COLUMNS.
+        """
+        if limit not in self._cache:
+            parts = [_structure_frame(self.structure)]
+            parts += [
+                _finding_rows(self, failure, limit) for failure in self.failures if failure.count
+            ]
+            order = {name: i for i, name in enumerate(self.compiled.schema.names)}
+            self._cache[limit] = (
+                pl.concat(parts)
+                .with_columns(
+                    __order=pl.col("column").replace_strict(
+                        order, default=-1, return_dtype=pl.Int64
+                    )
+                )
+                .sort([pl.col("row").fill_null(0), "__order", "rule"], maintain_order=True)
+                .drop("__order")
             )
-            for failure in self.failures
-            if failure.count
-        ]
-        if not parts:
-            return pl.DataFrame(
-                schema={
-                    "severity": pl.String,
-                    "rule": pl.String,
-                    "column": pl.String,
-                    "row": pl.UInt32,
-                    "line": pl.UInt32,
-                    "message": pl.String,
-                    "hint": pl.String,
-                }
-            )
-        return pl.concat(parts).sort("row", maintain_order=True)
+        return self._cache[limit]
 
     def reasons(self, mask: pl.Series) -> pl.DataFrame:
         """`row` and the joined error messages of every row in `mask` (for rejected rows)."""
-        parts = [
-            _messages(self, failure, limit=None).select(
-                ROW,
+        errors = (
+            self.findings()
+            .filter((pl.col("severity") == "error") & pl.col("row").is_not_null())
+            .group_by("row", maintain_order=True)
+            .agg(
                 pl.concat_str(
-                    [pl.lit(f"{failure.rule.id} [{failure.rule.column}]: "), _MESSAGE]
-                ).alias("reason"),
+                    [
+                        pl.col("rule"),
+                        pl.lit(" ["),
+                        pl.col("column").fill_null(""),
+                        pl.lit("]: "),
+                        pl.col("message"),
+                    ]
+                )
+                .str.join("; ")
+                .alias("reasons")
             )
-            for failure in self.failures
-            if failure.rule.severity == "error" and failure.count
-        ]
-        if not parts:
-            return pl.DataFrame(schema={ROW: pl.UInt32, "reasons": pl.String})
-        rows = self.frame.filter(mask).select(ROW)
-        joined = (
-            pl.concat(parts)
-            .group_by(ROW, maintain_order=True)
-            .agg(pl.col("reason").str.join("; ").alias("reasons"))
+            .rename({"row": ROW})
         )
-        return rows.join(joined, on=ROW, how="left")
+        rows = self.frame.filter(mask).select(ROW)
+        return rows.join(errors, on=ROW, how="left", maintain_order="left")
+
+
+def _structure_frame(findings: tuple[Finding, ...]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [f.to_dict() for f in findings] if findings else None,
+        schema=FINDING_COLUMNS,
+        orient="row",
+    )
+
+
+def _finding_rows(validation: Validation, failure: Failure, limit: int | None) -> pl.DataFrame:
+    """The findings of one failed rule (at most `limit` rows), in FINDING_COLUMNS."""
+    rule = failure.rule
+    table = validation.table
+    out = _messages(validation, failure, limit)
+    if table.sheet is not None and rule.column in table.columns:
+        letter = column_letter(table.columns.index(rule.column) + table.first_column)
+        cell = pl.concat_str([pl.lit(f"{table.sheet}!{letter}"), pl.col(LINE).cast(pl.String)])
+    else:
+        cell = pl.lit(None, pl.String)
+    return out.select(
+        pl.lit(rule.severity).alias("severity"),
+        pl.lit(rule.id).alias("rule"),
+        pl.lit(rule.column or None, pl.String).alias("column"),
+        pl.col(ROW).alias("row"),
+        pl.col(LINE).alias("line"),
+        cell.alias("cell"),
+        shown(pl.col(_VALUE)).alias("value"),
+        pl.col(_MESSAGE).alias("message"),
+        pl.col(_HINT).alias("hint"),
+    )
 
 
 def _messages(validation: Validation, failure: Failure, limit: int | None) -> pl.DataFrame:
@@ -128,12 +178,7 @@ def _messages(validation: Validation, failure: Failure, limit: int | None) -> pl
         (
             fill_template(rule.hint, rule.column, names) if rule.hint else pl.lit(None, pl.String)
         ).alias(_HINT),
-        *(
-            pl.col(c).alias(f"__arg{i}")
-            if c in frame.columns
-            else pl.lit(None, pl.String).alias(f"__arg{i}")
-            for i, c in enumerate(rule.suggest_from)
-        ),
+        *(expr.cast(pl.String).alias(f"__arg{i}") for i, expr in enumerate(rule.suggest_from)),
     ).collect()
     if rule.suggest is not None and out.height:
         args = [_VALUE, *(f"__arg{i}" for i in range(len(rule.suggest_from)))]
@@ -295,70 +340,38 @@ def run_validation(
     frame = compiled.prepare(base)
     masks = _run_pandera(compiled, frame)
     masks.append((_ragged_rule(len(table.header)), frame.get_column(FIELDS) != len(table.header)))
-    failures = tuple(
-        Failure(rule, mask)
-        for rule, mask in masks
-        if rule.column not in missing and not any(c in missing for c in rule.suggest_from)
-    )
+    failures = tuple(Failure(rule, mask) for rule, mask in masks if rule.column not in missing)
     validation = Validation(
-        report=Report(
-            table=str(table.path),
-            rows=table.rows,
-            schema=f"{spec.name} {spec.version}",
-            findings=(),
-            counts=(),
-        ),
+        report=Report(str(table.path), table.rows, f"{spec.name} {spec.version}", (), ()),
         table=table,
         compiled=compiled,
         frame=frame,
         failures=failures,
-        table_errors=sum(1 for f in structure if f.severity == "error"),
+        structure=tuple(structure),
     )
     order = {name: i for i, name in enumerate(spec.names)}
-    listed: list[Finding] = list(structure)
     counts: list[RuleCount] = [RuleCount(f.rule, f.column, f.severity, 1) for f in structure]
-    for failure in failures:
-        count = failure.count
-        if not count:
-            continue
-        rule = failure.rule
-        counts.append(RuleCount(rule.id, rule.column or None, rule.severity, count))
-        limit = None if max_findings is None else max(max_findings - len(structure), 0)
-        if limit == 0:
-            continue
-        rows = _messages(validation, failure, limit)
-        for row, line, value, message, hint in rows.select(
-            ROW, LINE, _VALUE, _MESSAGE, _HINT
-        ).iter_rows():
-            cell = table.cell(rule.column, line)
-            listed.append(
-                Finding(
-                    rule.severity,
-                    rule.id,
-                    rule.column or None,
-                    row,
-                    line,
-                    cell,
-                    value,
-                    message,
-                    hint,
-                )
-            )
-    listed.sort(key=lambda f: (f.row or 0, order.get(f.column or "", -1), f.rule))
-    if max_findings is not None:
-        listed = listed[:max_findings]
+    counts += [
+        RuleCount(f.rule.id, f.rule.column or None, f.rule.severity, f.count)
+        for f in failures
+        if f.count
+    ]
     counts.sort(key=lambda c: (c.severity != "error", order.get(c.column or "", -1), c.rule))
+    per_rule = None if max_findings is None else max(max_findings - len(structure), 0)
+    listed = validation.findings(per_rule)
+    if max_findings is not None:
+        listed = listed.head(max_findings)
     report = Report(
         table=str(table.path),
         rows=table.rows,
         schema=f"{spec.name} {spec.version}",
-        findings=tuple(listed),
+        findings=tuple(Finding(*row) for row in listed.iter_rows()),
         counts=tuple(counts),
         strict=strict,
         sheet=table.sheet,
         max_findings=max_findings,
     )
-    return Validation(report, table, compiled, frame, failures, validation.table_errors)
+    return replace(validation, report=report)
 
 
 def validate_table(

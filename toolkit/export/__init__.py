@@ -76,7 +76,12 @@ def _issues(
         for f in validation.report.findings
         if f.row is None
     ]
-    listing = validation.listing(limit=MAX_ISSUES_IN_WORKBOOK).head(MAX_ISSUES_IN_WORKBOOK)
+    listing = (
+        validation.findings(MAX_ISSUES_IN_WORKBOOK)
+        .filter(pl.col("row").is_not_null())
+        .head(MAX_ISSUES_IN_WORKBOOK)
+        .select("severity", "rule", "column", "row", "line", "message", "hint")
+    )
     kept_at = kept.select(pl.col(ROW).alias("row")).with_row_index("position")
     rejected_at = (
         validation.frame.filter(mask).select(pl.col(ROW).alias("row")).with_row_index("rejected")

@@ -33,7 +33,6 @@ from toolkit.errors import ExportError
 from toolkit.export.sheet_xml import render_rows, splice_rows, xml_size_bound
 from toolkit.loading.table import column_letter
 from toolkit.schema import Schema
-from toolkit.schema.kinds import COUNT_FORMS, DATE_FORMS, canonical, derived
 
 MAX_ROWS = 1_048_576  # Excel's limit, header included
 MAX_CELL_CHARS = 32_767
@@ -65,19 +64,8 @@ class Issue:
 
 
 def cell_values(frame: pl.DataFrame, schema: Schema) -> pl.DataFrame:
-    """What each data cell holds: dates as Date, numbers as numbers, everything else as text."""
-    exprs = []
-    for spec in schema.columns:
-        n = spec.name
-        if spec.kind == "date":
-            exprs.append(pl.col(derived(n, "date")).alias(n))
-        elif spec.kind in ("number", "latitude", "longitude"):
-            exprs.append(pl.col(derived(n, "number")).alias(n))
-        elif spec.kind == "integer":
-            exprs.append(pl.col(derived(n, "integer")).alias(n))
-        else:
-            exprs.append(canonical(spec))
-    return frame.lazy().select(exprs).collect()
+    """What each data cell holds, as each column's kind says: text, or a number, date or time."""
+    return frame.lazy().select(c.cell().alias(c.name) for c in schema.columns).collect()
 
 
 def check_limits(values: pl.DataFrame, rows: pl.Series) -> None:
@@ -256,10 +244,11 @@ def _data_sheet(
     ws.auto_filter.ref = f"A1:{last}{values.height + 1}"
     for i, name in enumerate(names, start=1):
         ws.column_dimensions[column_letter(i)].width = _width(values, name)
-    for i, spec in enumerate(schema.columns, start=1):
-        if spec.kind == "vocabulary" and len(",".join(spec.values)) <= 250:
+    for i, column in enumerate(schema.columns, start=1):
+        choices = column.choices()
+        if choices and len(",".join(choices)) <= 250:
             ws.data_validations.append(
-                _dropdown(spec.values, spec.name, column_letter(i), spec.required)
+                _dropdown(choices, column.name, column_letter(i), bool(column.required))
             )
     ws.append(_header(ws, names))
     fills: dict[str, dict[str, list[int]]] = {}
@@ -272,22 +261,24 @@ def _data_sheet(
 
 
 def _codebook(wb: Workbook, schema: Schema) -> None:
+    """The codebook: the facts `toolkit describe` prints, one row per column, then the rules."""
+    from toolkit.schema.codebook import HEADINGS, column_entries, rule_entries
+
     ws = wb.create_sheet("Codebook")
     ws.freeze_panes = "A2"
-    for letter, width in zip("ABCDE", (18, 14, 10, 40, 80), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.append(_header(ws, ["column", "kind", "required", "allowed values", "meaning"]))
-    forms = {"fuzzy_date": f" Forms: {DATE_FORMS}.", "fuzzy_count": f" Forms: {COUNT_FORMS}."}
-    for spec in schema.columns:
-        required = (
-            "yes"
-            if spec.required and spec.required_severity == "error"
-            else ("expected" if spec.required else "no")
-        )
-        allowed = ", ".join(spec.values)
-        meaning = spec.description + forms.get(spec.kind, "")
-        ws.append([_text_cell(ws, v) for v in (spec.name, spec.kind, required, allowed, meaning)])
+    widths = (18, 12, 9, 7, 40, 30, 16, 20, 14, 80)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[column_letter(i)].width = width
+    ws.append(_header(ws, HEADINGS))
+    for entry in column_entries(schema):
+        ws.append([_text_cell(ws, _display_text(v)) for v in entry.cells()])
     ws.append([])
+    rules = rule_entries(schema)
+    if rules:
+        ws.append(_header(ws, ["rule", "across columns"]))
+        for rule_id, words in rules:
+            ws.append([_text_cell(ws, rule_id), _text_cell(ws, _display_text(words))])
+        ws.append([])
     ws.append([_text_cell(ws, f"Schema {schema.name} {schema.version}: {schema.description}")])
 
 

@@ -224,3 +224,61 @@ def subdivision_hint(value: str, country: str | None) -> str | None:
         alpha2 = {v: k for k, v in _alpha2_to_alpha3().items()}.get(country, "XX")
         return f"use an ISO 3166-2 code of {country}, like {alpha2}-…"
     return "use an ISO 3166-2 subdivision code such as IQ-AN"
+
+
+# --- resolution in a column's accepted forms ------------------------------------------
+
+COUNTRY_FORMS = ("alpha3", "alpha2", "numeric", "name")
+SUBDIVISION_FORMS = ("code", "name")
+
+
+@cache
+def _numeric_to_alpha3() -> dict[str, str]:
+    return {c.numeric: c.alpha_3 for c in pycountry.countries}
+
+
+@cache
+def _names_only() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value:
+                names.setdefault(_fold(value), c.alpha_3)
+    for alias, code in _COUNTRY_ALIASES.items():
+        names.setdefault(alias, code)
+    return names
+
+
+@cache
+def country_code(value: str, forms: frozenset[str]) -> str | None:
+    """The alpha-3 code `value` denotes in one of `forms` (alpha3, alpha2, numeric, name)."""
+    text = value.strip()
+    if "alpha3" in forms and text in country_codes():
+        return text
+    if "alpha2" in forms and text in _alpha2_to_alpha3():
+        return _alpha2_to_alpha3()[text]
+    if "numeric" in forms and text.isdigit() and len(text) <= 3:
+        return _numeric_to_alpha3().get(text.zfill(3))
+    if "name" in forms:
+        return _names_only().get(_fold(text))
+    return None
+
+
+@cache
+def subdivision_code(value: str, country: str | None, forms: frozenset[str]) -> str | None:
+    """The ISO 3166-2 code `value` denotes (a code, or a name of a subdivision of `country`)."""
+    text = value.strip()
+    table = subdivision_table()
+    if "code" in forms and table.filter(pl.col("code") == text).height:
+        return text
+    if "name" in forms and country:
+        names = _subdivision_names(country)
+        folded = _fold(text)
+        stem = folded
+        for suffix in (" province", " prefecture", " governorate", " oblast", " region", " state"):
+            stem = stem.removesuffix(suffix)
+        for candidate in (folded, stem):
+            if candidate in names:
+                return names[candidate]
+    return None

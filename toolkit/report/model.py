@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 SEVERITIES = ("error", "warning")
@@ -53,7 +53,6 @@ class Report:
     strict: bool = False
     sheet: str | None = None
     max_findings: int | None = None
-    extras: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def errors(self) -> int:

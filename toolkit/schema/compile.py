@@ -1,24 +1,53 @@
 """Compile a Schema into derived-column stages and a pandera polars DataFrameSchema.
 
-Every rule becomes a registered pandera Check built from its polars expression; column
-rules sit on their Column, cross-column rules on the DataFrameSchema. Pandera runs them all
-lazily (every failure in one run) on an eager, prepared frame.
+Every rule becomes a registered pandera Check built from its polars expression; pandera runs
+them all lazily (every failure in one run) on an eager, prepared frame. The stages come from
+the columns' kinds and the table checks: 0 screens the text, 1 trims it (and turns missing
+markers into nulls), 2 parses it and locates points.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 import pandera.polars as pa
 import polars as pl
 
-from toolkit.schema import kinds
+from toolkit.schema.kinds import Column, RuleContext
 from toolkit.schema.model import Schema
 from toolkit.schema.rules import Rule
-from toolkit.schema.table_rules import location_stage, table_rules
 
 OK = "ok"
+
+
+def _stages(columns: Iterable[Column], schema: Schema | None) -> tuple[dict[str, pl.Expr], ...]:
+    columns = list(columns)
+    by_name = {c.name: c for c in columns} if schema is None else schema.by_name
+    parse: dict[str, pl.Expr] = {}
+    for column in columns:
+        parse.update(column.parse_stage(by_name))
+    for check in schema.rules if schema is not None else ():
+        parse.update(check.stage(by_name))
+    return (
+        {k: v for c in columns for k, v in c.screen_stage().items()},
+        {k: v for c in columns for k, v in c.value_stage().items()},
+        parse,
+    )
+
+
+def _run(frame: pl.DataFrame, stages: tuple[dict[str, pl.Expr], ...]) -> pl.DataFrame:
+    lazy = frame.lazy()  # lazy, so shared sub-expressions (regex captures) run once
+    for stage in stages:
+        if stage:
+            lazy = lazy.with_columns(**stage)
+    return lazy.collect()
+
+
+def prepare_columns(frame: pl.DataFrame, columns: Iterable[Column]) -> pl.DataFrame:
+    """`frame` with the derived columns of `columns` only (for checking an expression)."""
+    return _run(frame, _stages(columns, None))
 
 
 @dataclass(frozen=True)
@@ -32,11 +61,7 @@ class CompiledSchema:
 
     def prepare(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Add the derived columns (trimmed text, parsed values, locations) to `frame`."""
-        lazy = frame.lazy()  # lazy, so shared sub-expressions (regex captures) run once
-        for stage in self.stages:
-            if stage:
-                lazy = lazy.with_columns(**stage)
-        return lazy.collect()
+        return _run(frame, self.stages)
 
 
 def _check(rule: Rule) -> pa.Check:
@@ -51,37 +76,24 @@ def _check(rule: Rule) -> pa.Check:
 
 def compile_schema(schema: Schema, *, today: date | None = None) -> CompiledSchema:
     """Compile `schema`; `today` fixes the date for 'not in the future' rules (tests)."""
-    today = today or date.today()
+    context = RuleContext(today=today or date.today(), columns=schema.by_name)
     rules: dict[str, Rule] = {}
     column_checks: dict[str, list[pa.Check]] = {c.name: [] for c in schema.columns}
-    frame_checks: list[pa.Check] = []
-    for spec in schema.columns:
-        for rule in kinds.column_rules(spec, schema, today):
-            rules[rule.key] = rule
-            column_checks[spec.name].append(_check(rule))
-    for table_spec in schema.rules:
-        for rule in table_rules(table_spec, schema):
-            rules[rule.key] = rule
-            # a cross-column rule still reports one column: as that column's check, pandera
-            # keeps only that column of the failing rows (a frame check copies whole rows
-            # into Python objects: 0.25 s for a thousand failures)
-            target = column_checks.get(rule.column) if rule.column else None
-            (frame_checks if target is None else target).append(_check(rule))
+    compiled = [rule for column in schema.columns for rule in column.rules(context)]
+    compiled += [rule for check in schema.rules for rule in check.rules(context)]
+    for rule in compiled:
+        rules[rule.key] = rule
+        # a cross-column rule still reports one column: as that column's check, pandera
+        # keeps only that column of the failing rows (a frame check copies whole rows
+        # into Python objects: 0.25 s for a thousand failures)
+        column_checks[rule.column].append(_check(rule))
     columns = {
         name: pa.Column(pl.String, nullable=True, coerce=False, checks=checks)
         for name, checks in column_checks.items()
     }
-    stages = (
-        {k: v for spec in schema.columns for k, v in kinds.screen_stage(spec).items()},
-        {k: v for spec in schema.columns for k, v in kinds.value_stage(spec).items()},
-        {
-            **{k: v for spec in schema.columns for k, v in kinds.parse_stage(spec).items()},
-            **location_stage(schema),
-        },
-    )
     return CompiledSchema(
         schema=schema,
-        stages=stages,
+        stages=_stages(schema.columns, schema),
         rules=rules,
-        pandera=pa.DataFrameSchema(columns, checks=frame_checks, name=schema.name, strict=False),
+        pandera=pa.DataFrameSchema(columns, name=schema.name, strict=False),
     )

@@ -1,0 +1,99 @@
+"""`kind: latitude` and `kind: longitude` — decimal degrees (WGS 84)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import polars as pl
+
+from toolkit.loading import number_text
+from toolkit.schema import options as opt
+from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.kinds.integer import check_bounds
+from toolkit.schema.kinds.number import parse_number
+from toolkit.schema.options import option
+from toolkit.schema.rules import Rule
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Coordinate(Column):
+    limit: ClassVar[int] = 0
+    text_cells = False
+
+    min: int | float | None = option(opt.number)
+    max: int | float | None = option(opt.number)
+
+    def check_options(self) -> None:
+        check_bounds(self, self.min, self.max)
+
+    def parse(self) -> dict[str, pl.Expr]:
+        return {"number": parse_number(self.value)}
+
+    @property
+    def degrees(self) -> pl.Expr:
+        """The coordinate in decimal degrees (null when missing or not a number)."""
+        return self.field("number")
+
+    def degrees_from_text(self) -> pl.Expr:
+        """The same, parsed from the trimmed text rather than read from the parse stage."""
+        return parse_number(self.value)
+
+    def kind_rules(self, context: RuleContext) -> list[Rule]:
+        d = self.degrees
+        return [
+            self.parse_rule(
+                "coordinates.invalid",
+                d.is_not_null(),
+                "a coordinate in decimal degrees",
+                "write a plain number such as 33.3152",
+            ),
+            Rule(
+                "coordinates.range",
+                self.name,
+                self.severity,
+                (d.abs() <= self.limit).fill_null(True),
+                f"{self.kind} '{{value}}' is outside -{self.limit}..{self.limit}",
+                hint="are latitude and longitude swapped?" if self.kind == "latitude" else None,
+            ),
+            *self.range_rules("value.range", d, d, self.min, self.max),
+        ]
+
+    def canonical(self) -> pl.Expr:
+        return number_text(self.degrees)
+
+    def outputs(self) -> list[Output]:
+        return [Output(self.name, self.degrees, self.description, self.name)]
+
+    def cell(self) -> pl.Expr:
+        return self.degrees
+
+    def interval(self) -> tuple[pl.Expr, pl.Expr]:
+        return self.degrees, self.degrees
+
+    def number(self) -> pl.Expr:
+        return self.degrees
+
+    def typed(self) -> pl.Expr:
+        return self.degrees
+
+    def ordering(self) -> str:
+        return "number"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LatitudeColumn(_Coordinate):
+    """Latitude in decimal degrees, -90..90."""
+
+    kind = "latitude"
+    summary = "decimal degrees, -90..90"
+    limit = 90
+
+
+@dataclass(frozen=True, kw_only=True)
+class LongitudeColumn(_Coordinate):
+    """Longitude in decimal degrees, -180..180."""
+
+    kind = "longitude"
+    summary = "decimal degrees, -180..180"
+    limit = 180

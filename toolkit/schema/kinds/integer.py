@@ -1,0 +1,100 @@
+"""`kind: integer` — whole numbers (`-12`, `2500`; `2,500` with `thousands: ","`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from toolkit.schema import options as opt
+from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.options import OptionError, option
+from toolkit.schema.rules import Rule
+
+
+def thousands_separator(value: object) -> str:
+    if value not in (",", ".", " ", "'", "\u00a0", "\u202f", "_"):
+        raise OptionError(
+            f"must be one of ',', '.', ' ', \"'\", '_' (or a no-break space); got {value!r}"
+        )
+    return value  # type: ignore[return-value]
+
+
+def check_bounds(column: Column, minimum: object, maximum: object) -> None:
+    if minimum is not None and maximum is not None and minimum > maximum:  # type: ignore[operator]
+        raise OptionError(f"min ({minimum}) is greater than max ({maximum})")
+
+
+def grouped_digits(separator: str) -> str:
+    """A regex for digits grouped in threes by `separator` (`1,369`, `12,500,000`)."""
+    return rf"\d{{1,3}}(?:{re.escape(separator)}\d{{3}})+"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntegerColumn(Column):
+    """A whole number; `thousands` names the separator the column may group digits with."""
+
+    kind = "integer"
+    summary = "a whole number: -12, 2500"
+    text_cells = False
+
+    min: int | float | None = option(opt.number)
+    max: int | float | None = option(opt.number)
+    thousands: str | None = option(thousands_separator)
+
+    def accepts(self) -> str:
+        grouped = f"; digits may be grouped with {self.thousands!r}" if self.thousands else ""
+        return self.summary + grouped
+
+    def check_options(self) -> None:
+        check_bounds(self, self.min, self.max)
+
+    def parse(self) -> dict[str, pl.Expr]:
+        v = self.value
+        digits = r"\d+"
+        if self.thousands:
+            digits = rf"(?:{grouped_digits(self.thousands)}|\d+)"
+            v = pl.when(v.str.contains(rf"^[+-]?{digits}$")).then(
+                v.str.replace_all(self.thousands, "", literal=True)
+            )
+        return {
+            "integer": pl.when(v.str.contains(r"^[+-]?\d+$")).then(v.cast(pl.Int64, strict=False))
+        }
+
+    @property
+    def integer(self) -> pl.Expr:
+        return self.field("integer")
+
+    def kind_rules(self, context: RuleContext) -> list[Rule]:
+        example = "2500" if not self.thousands else f"2500 or 2{self.thousands}500"
+        return [
+            self.parse_rule(
+                "integer.invalid",
+                self.integer.is_not_null(),
+                "a whole number",
+                f"write a whole number such as {example}",
+            ),
+            *self.range_rules("value.range", self.integer, self.integer, self.min, self.max),
+        ]
+
+    def canonical(self) -> pl.Expr:
+        return self.integer.cast(pl.String)
+
+    def outputs(self) -> list[Output]:
+        return [Output(self.name, self.integer, self.description, self.name)]
+
+    def cell(self) -> pl.Expr:
+        return self.integer
+
+    def interval(self) -> tuple[pl.Expr, pl.Expr]:
+        return self.integer, self.integer
+
+    def number(self) -> pl.Expr:
+        return self.integer
+
+    def typed(self) -> pl.Expr:
+        return self.integer
+
+    def ordering(self) -> str:
+        return "number"

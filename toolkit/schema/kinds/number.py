@@ -1,0 +1,87 @@
+"""`kind: number` — decimal numbers (`33.3152`, `-1e3`; `1,369.5` with `thousands: ","`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from toolkit.loading import number_text
+from toolkit.schema import options as opt
+from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.kinds.integer import check_bounds, grouped_digits, thousands_separator
+from toolkit.schema.options import option
+from toolkit.schema.rules import Rule
+
+_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+
+
+def parse_number(v: pl.Expr, thousands: str | None = None) -> pl.Expr:
+    """A decimal number from its text (null when it is not one)."""
+    if thousands:
+        grouped = rf"^[+-]?{grouped_digits(thousands)}(?:\.\d+)?$"
+        v = (
+            pl.when(v.str.contains(grouped))
+            .then(v.str.replace_all(thousands, "", literal=True))
+            .otherwise(v)
+        )
+    return pl.when(v.str.contains(_NUMBER)).then(v.cast(pl.Float64, strict=False))
+
+
+@dataclass(frozen=True, kw_only=True)
+class NumberColumn(Column):
+    """A decimal number; `thousands` names the separator the column may group digits with."""
+
+    kind = "number"
+    summary = "a decimal number: 33.3152, -1e3"
+    text_cells = False
+
+    min: int | float | None = option(opt.number)
+    max: int | float | None = option(opt.number)
+    thousands: str | None = option(thousands_separator)
+
+    def accepts(self) -> str:
+        grouped = f"; digits may be grouped with {self.thousands!r}" if self.thousands else ""
+        return self.summary + grouped
+
+    def check_options(self) -> None:
+        check_bounds(self, self.min, self.max)
+
+    def parse(self) -> dict[str, pl.Expr]:
+        return {"number": parse_number(self.value, self.thousands)}
+
+    @property
+    def parsed(self) -> pl.Expr:
+        return self.field("number")
+
+    def kind_rules(self, context: RuleContext) -> list[Rule]:
+        return [
+            self.parse_rule(
+                "number.invalid",
+                self.parsed.is_not_null(),
+                "a number",
+                "write a plain number such as 33.3152",
+            ),
+            *self.range_rules("value.range", self.parsed, self.parsed, self.min, self.max),
+        ]
+
+    def canonical(self) -> pl.Expr:
+        return number_text(self.parsed)
+
+    def outputs(self) -> list[Output]:
+        return [Output(self.name, self.parsed, self.description, self.name)]
+
+    def cell(self) -> pl.Expr:
+        return self.parsed
+
+    def interval(self) -> tuple[pl.Expr, pl.Expr]:
+        return self.parsed, self.parsed
+
+    def number(self) -> pl.Expr:
+        return self.parsed
+
+    def typed(self) -> pl.Expr:
+        return self.parsed
+
+    def ordering(self) -> str:
+        return "number"

@@ -1,0 +1,123 @@
+"""`kind: vocabulary` — one of the listed values, or several with a declared `separator`."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from toolkit.schema import options as opt
+from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.options import OptionError, option
+from toolkit.schema.rules import Rule
+
+
+def _separator(value: object) -> str:
+    if not isinstance(value, str) or len(value) != 1 or value.isalnum() or value.isspace():
+        raise OptionError(f"must be one character such as ';' or '|', got {value!r}")
+    return value
+
+
+def closest(values: tuple[str, ...]) -> Callable[[str], str]:
+    """A hint for a value that is not in `values`: the case-insensitive or closest match."""
+    lowered = {v.lower(): v for v in values}
+
+    def suggest(value: str) -> str:
+        text = value.strip()
+        if text.lower() in lowered:
+            return f"did you mean {lowered[text.lower()]!r}? values are case-sensitive"
+        match = difflib.get_close_matches(text.lower(), list(lowered), n=1, cutoff=0.6)
+        if match:
+            return f"did you mean {lowered[match[0]]!r}? allowed: {', '.join(values)}"
+        return f"allowed: {', '.join(values)}"
+
+    return suggest
+
+
+@dataclass(frozen=True, kw_only=True)
+class VocabularyColumn(Column):
+    """A controlled value (case-sensitive). With `separator`, a cell holds several values
+    (`B;H`), each checked; Parquet then also gets `<name>_items`, the list of them."""
+
+    kind = "vocabulary"
+    summary = "one of the allowed values"
+
+    values: tuple[str, ...] = option(opt.text_list, ())
+    separator: str | None = option(_separator)
+
+    def accepts(self) -> str:
+        if self.separator:
+            return f"one or more of the allowed values, separated by {self.separator!r}"
+        return self.summary
+
+    def check_options(self) -> None:
+        if not self.values:
+            raise OptionError("a vocabulary column needs a non-empty list of values")
+        if self.separator and any(self.separator in v for v in self.values):
+            raise OptionError(f"a value contains the separator {self.separator!r}")
+
+    def parse(self) -> dict[str, pl.Expr]:
+        if not self.separator:
+            return {}
+        items = self.value.str.split(self.separator, literal=True).list.eval(
+            pl.element().str.strip_chars()
+        )
+        return {"items": items}
+
+    def kind_rules(self, context: RuleContext) -> list[Rule]:
+        v, allowed = self.value, list(self.values)
+        if not self.separator:
+            return [
+                Rule(
+                    "value.vocabulary",
+                    self.name,
+                    self.severity,
+                    (v.is_null() | v.is_in(allowed)).fill_null(False),
+                    f"'{{value}}' is not an allowed {self.name}",
+                    suggest=closest(self.values),
+                )
+            ]
+        items = self.field("items")
+        bad = items.list.filter(~pl.element().is_in(allowed))
+        suggest = closest(self.values)
+        separator = self.separator
+        return [
+            Rule(
+                "value.vocabulary",
+                self.name,
+                self.severity,
+                (v.is_null() | (bad.list.len() == 0)).fill_null(False),
+                f"'{{value}}' has values that are not allowed in {self.name}: {{bad}}",
+                fields={"bad": bad.list.eval(pl.format("'{}'", pl.element())).list.join(", ")},
+                suggest=lambda value: "; ".join(
+                    suggest(item)
+                    for item in dict.fromkeys(x.strip() for x in value.split(separator))
+                    if item not in self.values
+                ),
+            )
+        ]
+
+    def choices(self) -> tuple[str, ...]:
+        return () if self.separator else self.values
+
+    def canonical(self) -> pl.Expr:
+        if not self.separator:
+            return self.value
+        return self.field("items").list.join(self.separator)
+
+    def outputs(self) -> list[Output]:
+        # an Enum can only hold allowed values: a column whose findings only warn keeps text
+        enum = pl.Enum(list(self.values)) if self.severity == "error" else pl.String
+        if not self.separator:
+            return [Output(self.name, self.value.cast(enum), self.description, self.name)]
+        return [
+            Output(self.name, self.canonical(), self.description, self.name, canonical=True),
+            Output(
+                f"{self.name}_items",
+                self.field("items").cast(pl.List(enum)),
+                self.description,
+                self.name,
+            ),
+        ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -20,8 +21,9 @@ from toolkit.cli.common import (
     TableArg,
     guarded,
     load_inputs,
+    write_step_summary,
 )
-from toolkit.report import render
+from toolkit.report import LineLinks, render, render_markdown
 from toolkit.validation import DEFAULT_MAX_FINDINGS, validate_table
 
 
@@ -37,10 +39,14 @@ def validate(
 ) -> None:
     """Validate TABLE against the schema; exit 0 valid, 1 invalid, 2 unreadable input or schema.
 
+    In a GitHub workflow (GITHUB_STEP_SUMMARY set) a Markdown summary is also appended to the
+    job summary, whatever --format is.
+
     Example:
         toolkit validate fixtures/events.csv
         toolkit validate events.xlsx --sheet events --format json > report.json
         toolkit validate events.csv --format github   # annotations in a GitHub workflow
+        toolkit validate events.csv --format markdown > summary.md
     """
 
     def body() -> int:
@@ -48,7 +54,12 @@ def validate(
             Path(table), schema, sheet=sheet, encoding=encoding, delimiter=delimiter
         )
         report = validate_table(loaded, compiled, max_findings=max_findings, strict=strict)
-        typer.echo(render(report, format.value), nl=False)
+        links = LineLinks.from_env(os.environ)
+        if format is Format.markdown:
+            typer.echo(render_markdown(report, links=links), nl=False)
+        else:
+            typer.echo(render(report, format.value), nl=False)
+        write_step_summary(lambda budget: render_markdown(report, links=links, budget=budget))
         return EXIT_VALID if report.valid else EXIT_INVALID
 
     guarded(body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -34,6 +34,14 @@ class Format(StrEnum):
 
 TableArg = Annotated[
     Path, typer.Argument(help="The event table: .csv, .xlsx or .parquet.", show_default=False)
+]
+TablesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="The event table(s): .csv, .xlsx or .parquet; several are checked one by one.",
+        metavar="TABLE",
+        show_default=False,
+    ),
 ]
 SchemaOpt = Annotated[
     Path | None,
@@ -75,7 +83,9 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_ERROR)
 
 
-def write_step_summary(markdown: Callable[[int], str], env: dict[str, str] | None = None) -> None:
+def write_step_summary(
+    markdown: Callable[[int], str], env: Mapping[str, str] | None = None
+) -> None:
     """Append `markdown(budget)` to the file `GITHUB_STEP_SUMMARY` names, when it names one.
 
     The budget is what is left of GitHub's 1 MiB per step (a step may run several commands),
@@ -104,6 +114,13 @@ def write_step_summary(markdown: Callable[[int], str], env: dict[str, str] | Non
         )
 
 
+def compiled_schema(schema: Path | None) -> CompiledSchema:
+    """The schema file (the built-in events schema by default), compiled."""
+    from toolkit.schema import compile_schema, load_schema
+
+    return compile_schema(load_schema(schema))
+
+
 def load_inputs(
     table: Path,
     schema: Path | None,
@@ -114,9 +131,8 @@ def load_inputs(
 ) -> tuple[Table, CompiledSchema]:
     """The compiled schema and the loaded table; a broken schema is reported first."""
     from toolkit.loading import load_table
-    from toolkit.schema import compile_schema, load_schema
 
-    compiled = compile_schema(load_schema(schema))
+    compiled = compiled_schema(schema)
     return load_table(table, sheet=sheet, encoding=encoding, delimiter=delimiter), compiled
 
 

@@ -12,7 +12,7 @@ of stdout *and* stderr, so a newline or a `##[` inside a name would be a command
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from toolkit.report.model import Finding, Report
 from toolkit.report.safe import MESSAGE_LIMIT, PATH_LIMIT, VALUE_LIMIT, visible
@@ -30,23 +30,24 @@ def _property(text: str) -> str:
 
 
 def choose_annotations(
-    *tiers: Iterable[Finding], limit: int = ANNOTATIONS_PER_SEVERITY
+    *tiers: Iterable[Finding], limit: int | Mapping[str, int] = ANNOTATIONS_PER_SEVERITY
 ) -> list[Finding]:
-    """At most `limit` errors and `limit` warnings, tier by tier (the first tier first).
+    """At most `limit` errors and `limit` warnings (or `limit[severity]` of each), tier by
+    tier: the first tier first.
 
     Within a tier the findings are taken round-robin over their (rule, column): the first of
     each, then the second of each, and so on; the chosen ones keep the tier's order.
     """
-    left = {"error": limit, "warning": limit}
+    left = {"error": limit, "warning": limit} if isinstance(limit, int) else dict(limit)
     chosen: list[Finding] = []
     for tier in tiers:
-        groups: dict[tuple[str, str, str | None], list[int]] = {}
         findings = list(tier)
+        groups: dict[tuple[str, str, str | None], list[int]] = {}
         for i, f in enumerate(findings):
             groups.setdefault((f.severity, f.rule, f.column), []).append(i)
         picked: list[int] = []
         depth = 0
-        while any(left.values()) and any(depth < len(g) for g in groups.values()):
+        while any(n > 0 for n in left.values()) and any(depth < len(g) for g in groups.values()):
             for (severity, _, _), indexes in groups.items():
                 if depth < len(indexes) and left.get(severity, 0) > 0:
                     picked.append(indexes[depth])
@@ -83,47 +84,47 @@ def notice(title: str, message: str) -> str:
 
 
 def render_annotations(
-    *tiers: Sequence[Finding],
+    chosen: Sequence[Finding],
+    *,
     table: str,
     title: str,
     summary: str,
     total: int,
     sheet: str | None = None,
-    limit: int = ANNOTATIONS_PER_SEVERITY,
     read_more: str = READ_MORE,
 ) -> str:
-    """The chosen annotations (`choose_annotations(*tiers)`), then one notice: `summary`
-    and, when `total` findings are more than were annotated, how many more and `read_more`.
+    """An annotation for each of `chosen` (see `choose_annotations`), then one notice:
+    `summary` and, when `total` findings are more than `chosen`, how many more and where to
+    read them (`read_more`).
 
-    Example (what `toolkit diff` would print: errors introduced by a change first):
-        render_annotations(introduced, table="events.csv", title="toolkit diff",
-                           summary="events.csv: 2 errors introduced, 3 fixed",
-                           total=len(introduced))
+    Example (errors a change introduces first, as `toolkit diff` wants):
+        chosen = choose_annotations(introduced_errors, introduced_warnings)
+        render_annotations(chosen, table="events.csv", title="toolkit diff",
+                           summary="events.csv: 2 errors introduced, 3 fixed", total=5)
     """
-    chosen = choose_annotations(*tiers, limit=limit)
     lines = [annotation(f, table, sheet=sheet) for f in chosen]
     more = total - len(chosen)
     text = summary
     if more > 0:
         text += (
-            f"; {more} more findings not annotated (GitHub shows {limit} errors and "
-            f"{limit} warnings per step): {read_more}"
+            f"; {more} more findings not annotated (GitHub shows {ANNOTATIONS_PER_SEVERITY} "
+            f"errors and {ANNOTATIONS_PER_SEVERITY} warnings per step): {read_more}"
         )
     lines.append(notice(title, text))
     return "\n".join(lines) + "\n"
 
 
-def render_github(report: Report) -> str:
-    """Workflow commands for a validate report: up to 10 error and 10 warning annotations
-    on the table's lines, then a notice with the totals."""
-    summary = (
-        f"{report.table}: {report.errors} errors, {report.warnings} warnings in {report.rows} rows"
-    )
+def render_github(report: Report, chosen: Sequence[Finding] | None = None) -> str:
+    """Workflow commands for a validate report: annotations on the table's lines (`chosen`,
+    by default `choose_annotations(report.findings)`), then a notice with the totals."""
     return render_annotations(
-        report.findings,
+        choose_annotations(report.findings) if chosen is None else chosen,
         table=report.table,
         title="toolkit validate",
-        summary=summary,
+        summary=(
+            f"{report.table}: {report.errors} errors, {report.warnings} warnings "
+            f"in {report.rows} rows"
+        ),
         total=report.errors + report.warnings,
         sheet=report.sheet,
     )

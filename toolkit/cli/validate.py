@@ -68,7 +68,7 @@ def validate(
         links = LineLinks.from_env(os.environ)
         left = {"error": ANNOTATIONS_PER_SEVERITY, "warning": ANNOTATIONS_PER_SEVERITY}
         codes = []
-        for i, table in enumerate(tables):
+        for table in tables:
             try:
                 loaded = load_table(table, sheet=sheet, encoding=encoding, delimiter=delimiter)
             except ToolkitError as exc:
@@ -78,7 +78,8 @@ def validate(
                 codes.append(EXIT_ERROR)
                 continue
             report = validate_table(loaded, compiled, max_findings=max_findings, strict=strict)
-            if i and format in (Format.text, Format.markdown):
+            reported_before = EXIT_VALID in codes or EXIT_INVALID in codes
+            if reported_before and format in (Format.text, Format.markdown):
                 typer.echo("")
             typer.echo(_rendered(report, format, links, left), nl=False)
             write_step_summary(partial(_summary, report, links))

@@ -137,11 +137,10 @@ class MarkdownSummary:
 
     def table(
         self, header: Sequence[str], rows: Iterable[Sequence[str]], *, heading: str | None = None
-    ) -> tuple[int, int]:
-        """A table of Markdown cells (made safe by the caller), as many rows as fit, preceded
-        by `heading` when given; (rows written, rows left out). Nothing is written when not
-        even one row fits."""
-        rows = list(rows)
+    ) -> int:
+        """A table of Markdown cells (made safe by the caller), preceded by `heading` when
+        given; rows are taken from `rows` while they fit (the rest are never made). Returns
+        how many were written; nothing at all is written when not even one row fits."""
         lines = [
             "| " + " | ".join(header) + " |",
             "|" + "|".join(" --- " for _ in header) + "|",
@@ -160,7 +159,7 @@ class MarkdownSummary:
             written += 1
         if written:
             self._put("\n".join(lines))
-        return written, len(rows) - written
+        return written
 
     def text(self) -> str:
         """The summary: blocks separated by blank lines, ending in a newline."""
@@ -186,10 +185,11 @@ def where(finding: Finding, table: str, links: LineLinks | None, sheet: str | No
 
 def add_counts(summary: MarkdownSummary, counts: Sequence[RuleCount]) -> None:
     """The table of exact counts per rule and column."""
-    _, left = summary.table(
+    written = summary.table(
         ["Rule", "Column", "Severity", "Count"],
         ([md_code(c.rule), md_code(c.column or ""), c.severity, str(c.count)] for c in counts),
     )
+    left = len(counts) - written
     if left:
         summary.note(
             f"… {left} more rules and columns not shown: the summary is capped at "
@@ -210,7 +210,7 @@ def add_findings(
 ) -> None:
     """The findings as a table, in the order given; `total` (default: how many are given)
     lets the note count findings that were never listed."""
-    written, _ = summary.table(
+    written = summary.table(
         ["Where", "Severity", "Rule", "Column", "Message", "Hint"],
         (
             [

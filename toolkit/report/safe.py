@@ -17,7 +17,12 @@ JSON report.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
 
 VALUE_LIMIT = 200  # characters of one value or name
 MESSAGE_LIMIT = 1_000  # a message or hint: its words plus the (already bounded) values it names
@@ -41,6 +46,11 @@ _BEYOND_C0 = (
     "\ud800-\udfff\ufeff\ufffe\uffff"
 )
 _UNSAFE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]|(?<=##)\\[")
+# The same test for polars (Rust regex: no look-behind; its strings hold no surrogates).
+_UNSAFE_IN_POLARS = (
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060"
+    "\u2066-\u2069\ufeff\ufffe\uffff]|##\\["
+)
 # JSON text escapes C0 inside its strings itself (and needs its own line breaks between them).
 _JSON_UNSAFE = re.compile(f"[{_BEYOND_C0}]|(?<=##)\\[")
 
@@ -112,3 +122,27 @@ def json_visible(encoded: str) -> str:
         '{"v": "##\\\\u005berror]\\\\u2028"}'
     """
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+
+
+def _visible_series(values: pl.Series, limit: int | None) -> pl.Series:
+    needs = values.str.contains(_UNSAFE_IN_POLARS)
+    if limit is not None:
+        needs = needs | (values.str.len_chars() > limit)
+    at = needs.fill_null(False).arg_true()
+    if at.is_empty():
+        return values
+    return values.scatter(at, [visible(v, limit) for v in values.gather(at).to_list()])
+
+
+def visible_expr(expr: pl.Expr, limit: int | None = VALUE_LIMIT) -> pl.Expr:
+    """`visible` over a string column, for messages built as polars expressions: polars finds
+    the values that need it, and only those pass through Python.
+
+    Example:
+        pl.concat_str([pl.lit("'"), visible_expr(pl.col("date")), pl.lit("' is not a date")])
+    """
+    import polars as pl
+
+    return expr.map_batches(
+        partial(_visible_series, limit=limit), return_dtype=pl.String, is_elementwise=True
+    )

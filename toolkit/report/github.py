@@ -66,7 +66,7 @@ def annotation(finding: Finding, table: str, *, sheet: str | None = None) -> str
     props = [f"file={_property(visible(table, PATH_LIMIT))}"]
     if finding.line is not None and sheet is None:
         props.append(f"line={finding.line}")
-    title = finding.rule + (f" [{visible(finding.column)}]" if finding.column else "")
+    title = visible(finding.rule) + (f" [{visible(finding.column)}]" if finding.column else "")
     props.append(f"title={_property(title)}")
     where = f"{visible(finding.cell)}: " if finding.cell else ""
     message = where + visible(finding.message, MESSAGE_LIMIT)

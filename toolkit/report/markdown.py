@@ -170,7 +170,9 @@ def _kib(size: int) -> str:
     return f"{size // 1024:,} KiB"
 
 
-def where(finding: Finding, table: str, links: LineLinks | None, sheet: str | None) -> str:
+def md_where(
+    finding: Finding, table: str, links: LineLinks | None = None, sheet: str | None = None
+) -> str:
     """The finding's place as a Markdown cell: the line (linked when `links` can), the
     workbook cell, or the data row."""
     if finding.cell:
@@ -214,7 +216,7 @@ def add_findings(
         ["Where", "Severity", "Rule", "Column", "Message", "Hint"],
         (
             [
-                where(f, table, links, sheet),
+                md_where(f, table, links, sheet),
                 f.severity,
                 md_code(f.rule),
                 md_code(f.column or ""),

@@ -59,8 +59,8 @@ def make_report(findings=(DUPLICATE, NO_URL), counts=None, **options) -> Report:
     )
 
 
-def test_formats_are_the_four_documented_ones():
-    assert sorted(FORMATS) == ["github", "json", "junit", "text"]
+def test_formats_are_the_five_documented_ones():
+    assert sorted(FORMATS) == ["github", "json", "junit", "markdown", "text"]
 
 
 # --- the model -------------------------------------------------------------------------
@@ -162,13 +162,13 @@ def test_github_annotates_each_finding_then_summarises():
     ]
 
 
-def test_github_escapes_line_breaks_and_property_separators():
+def test_github_shows_line_breaks_as_escapes_and_escapes_property_separators():
     finding = Finding("error", "x.y", None, 1, 5, None, "v", "two\nlines\r", None)
     report = Report(table="dir,with:odd.csv", rows=1, schema="s 1", findings=(finding,), counts=())
 
     (annotation, _) = render(report, "github").splitlines()
 
-    assert annotation == "::error file=dir%2Cwith%3Aodd.csv,line=5,title=x.y::two%0Alines%0D"
+    assert annotation == "::error file=dir%2Cwith%3Aodd.csv,line=5,title=x.y::two\\nlines\\r"
 
 
 def test_github_on_a_workbook_names_the_cell_and_gives_no_line():
@@ -182,13 +182,15 @@ def test_github_on_a_workbook_names_the_cell_and_gives_no_line():
     )
 
 
-def test_github_summary_says_how_many_were_listed_when_capped():
+def test_github_summary_says_how_many_were_not_annotated_and_where_to_read_them():
     report = make_report(findings=(DUPLICATE,), counts=[("value.unique", "event_id", "error", 9)])
 
     summary = render(report, "github").splitlines()[-1]
 
     assert summary == (
-        "::notice title=toolkit validate::data/events.csv: 9 errors, 0 warnings in 2 rows (1 listed)"
+        "::notice title=toolkit validate::data/events.csv: 9 errors, 0 warnings in 2 rows; "
+        "8 more findings not annotated (GitHub shows 10 errors and 10 warnings per step): "
+        "see the job summary or --format json"
     )
 
 

@@ -237,3 +237,47 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(tmp_path):
     assert result.stderr.startswith("error: ")
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_several_tables_are_reported_in_turn_and_the_worst_exit_code_wins():
+    invalid = INVALID / "date-invalid.csv"
+
+    result = invoke(str(EVENTS_CSV), str(invalid))
+
+    assert result.exit_code == 1
+    verdicts = [line for line in result.stdout.splitlines() if " rows, " in line]
+    assert verdicts == [
+        f"{EVENTS_CSV}: valid — 14 rows, 0 errors, 1 warnings (schema events 1.0)",
+        f"{invalid}: INVALID — 1 rows, 1 errors, 0 warnings (schema events 1.0)",
+    ]
+    assert result.stdout.split(f"{invalid}: INVALID")[0].endswith("\n\n")
+
+
+def test_an_unreadable_table_among_several_is_an_error_line_and_the_rest_are_checked(tmp_path):
+    missing = tmp_path / "missing.csv"
+
+    result = invoke(str(missing), str(EVENTS_CSV))
+
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {missing}: no such file\n"
+    assert result.stdout.startswith(f"{EVENTS_CSV}: valid — 14 rows")
+
+
+@pytest.mark.parametrize("fmt", ["json", "junit"])
+def test_json_and_junit_take_one_table(fmt):
+    assert_input_error(
+        invoke(str(EVENTS_CSV), str(EVENTS_CSV), "--format", fmt),
+        f"--format {fmt} reports on one table; got 2",
+    )
+
+
+def test_markdown_format_prints_the_summary_on_stdout():
+    result = invoke(str(INVALID / "date-invalid.csv"), "--format", "markdown")
+
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:3] == [
+        f"## ❌ {INVALID / 'date-invalid.csv'}: INVALID",
+        "",
+        "1 errors, 0 warnings in 1 rows (schema events 1.0)",
+    ]
+    assert result.stderr == ""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from toolkit.errors import ToolkitError
+from toolkit.report.safe import MESSAGE_LIMIT, visible
 
 if TYPE_CHECKING:
     from toolkit.loading import Table
@@ -27,10 +29,19 @@ class Format(StrEnum):
     json = "json"
     github = "github"
     junit = "junit"
+    markdown = "markdown"
 
 
 TableArg = Annotated[
     Path, typer.Argument(help="The event table: .csv, .xlsx or .parquet.", show_default=False)
+]
+TablesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="The event table(s): .csv, .xlsx or .parquet; several are checked one by one.",
+        metavar="TABLE",
+        show_default=False,
+    ),
 ]
 SchemaOpt = Annotated[
     Path | None,
@@ -57,10 +68,57 @@ class State:
     debug = False
 
 
+ERROR_LIMIT = 2 * MESSAGE_LIMIT  # an error names a path or two and the values at fault
+
+
+def error_line(message: str) -> str:
+    """`error: message` as one safe line: the message names paths, sheets and values from
+    outside, shown with `visible` (no line breaks, escapes or workflow commands get through)."""
+    return f"error: {visible(message, ERROR_LIMIT)}"
+
+
 def fail(message: str) -> NoReturn:
     """Print one `error:` line on stderr and exit 2."""
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(error_line(message), err=True)
     raise typer.Exit(EXIT_ERROR)
+
+
+def write_step_summary(
+    markdown: Callable[[int], str], env: Mapping[str, str] | None = None
+) -> None:
+    """Append `markdown(budget)` to the file `GITHUB_STEP_SUMMARY` names, when it names one.
+
+    The budget is what is left of GitHub's 1 MiB per step (a step may run several commands),
+    at most `SUMMARY_BUDGET`. A summary that cannot be written is a `warning:` on stderr,
+    not a failure: the verdict and exit code stay those of the data.
+    """
+    from toolkit.report.markdown import STEP_SUMMARY_LIMIT, SUMMARY_BUDGET
+
+    target = (os.environ if env is None else env).get("GITHUB_STEP_SUMMARY", "")
+    if not target:
+        return
+    path = Path(target)
+    try:
+        used = path.stat().st_size if path.exists() else 0
+        budget = min(SUMMARY_BUDGET, STEP_SUMMARY_LIMIT - used - (16 << 10))
+        if budget < 16 << 10:
+            raise OSError(f"the step summary holds {used:,} bytes already")
+        text = markdown(budget)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(text if used == 0 else "\n" + text)
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        typer.echo(
+            f"warning: the job summary was not written to {visible(target)}: {visible(why)}",
+            err=True,
+        )
+
+
+def compiled_schema(schema: Path | None) -> CompiledSchema:
+    """The schema file (the built-in events schema by default), compiled."""
+    from toolkit.schema import compile_schema, load_schema
+
+    return compile_schema(load_schema(schema))
 
 
 def load_inputs(
@@ -73,9 +131,8 @@ def load_inputs(
 ) -> tuple[Table, CompiledSchema]:
     """The compiled schema and the loaded table; a broken schema is reported first."""
     from toolkit.loading import load_table
-    from toolkit.schema import compile_schema, load_schema
 
-    compiled = compile_schema(load_schema(schema))
+    compiled = compiled_schema(schema)
     return load_table(table, sheet=sheet, encoding=encoding, delimiter=delimiter), compiled
 
 

@@ -18,11 +18,13 @@ from toolkit.cli.common import (
     SchemaOpt,
     SheetOpt,
     TableArg,
+    error_line,
     fail,
     guarded,
     load_inputs,
 )
 from toolkit.report import render
+from toolkit.report.safe import visible, visible_path
 from toolkit.validation import DEFAULT_MAX_FINDINGS
 
 
@@ -78,7 +80,7 @@ def export(
         )
         if not result.ok:
             typer.echo(render(result.report, format.value), nl=False)
-            typer.echo(f"error: nothing written to {out}: {result.refused}", err=True)
+            typer.echo(error_line(f"nothing written to {out}: {result.refused}"), err=True)
             return EXIT_INVALID
         if format is not Format.text:
             typer.echo(render(result.report, format.value), nl=False)
@@ -87,9 +89,9 @@ def export(
             stream_err = False
         summary = (
             f"{loaded.rows} rows read: {result.exported_rows} exported, {result.rejected_rows} rejected"
-            f"{f' (see {loaded.path.stem}.rejected.csv)' if result.rejected_rows else ''}; "
+            f"{f' (see {visible(loaded.path.stem)}.rejected.csv)' if result.rejected_rows else ''}; "
             f"{result.report.warnings} warnings\n"
-            + "".join(f"  wrote {p}\n" for p in result.written)
+            + "".join(f"  wrote {visible_path(p)}\n" for p in result.written)
         )
         typer.echo(summary, nl=False, err=stream_err)
         return EXIT_VALID

@@ -1,4 +1,9 @@
-"""Render a Report for people (text), scripts (json), GitHub (workflow commands), other CI (junit)."""
+"""Render a Report for people (text, markdown), scripts (json), GitHub, other CI (junit).
+
+Every name and value goes through `visible` (toolkit/report/safe.py): shown to a person or
+a CI log, none of them can break a line, drive a terminal, start a workflow command or make
+the XML unreadable.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,17 @@ import json
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
+from toolkit.report.github import render_github
+from toolkit.report.markdown import render_markdown
 from toolkit.report.model import Finding, Report
+from toolkit.report.safe import MESSAGE_LIMIT, VALUE_LIMIT, json_visible, visible, visible_path
 
 
 def _where(f: Finding, table: str) -> str:
+    """The finding's place for a report line: `table:line`, `table Sheet!C17` or `table row N`
+    (`table` already shown with `visible_path`)."""
     if f.cell:
-        return f"{table} {f.cell}"
+        return f"{table} {visible(f.cell)}"
     if f.line is not None:
         return f"{table}:{f.line}"
     if f.row is not None:
@@ -19,27 +29,35 @@ def _where(f: Finding, table: str) -> str:
     return table
 
 
+def _label(rule: str, column: str | None) -> str:
+    return f"{visible(rule)} [{visible(column)}]" if column else visible(rule)
+
+
 def render_text(report: Report) -> str:
     """A readable summary: verdict, counts per rule, then the listed findings."""
+    table = visible_path(report.table)
     lines = []
     verdict = "valid" if report.valid else "INVALID"
     lines.append(
-        f"{report.table}: {verdict} — {report.rows} rows, {report.errors} errors, "
-        f"{report.warnings} warnings (schema {report.schema})"
+        f"{table}: {verdict} — {report.rows} rows, {report.errors} errors, "
+        f"{report.warnings} warnings (schema {visible(report.schema)})"
     )
     if report.counts:
         lines.append("")
         lines.append("by rule:")
-        width = max(len(f"{c.rule} [{c.column}]") for c in report.counts)
-        for c in report.counts:
-            label = f"{c.rule} [{c.column}]" if c.column else c.rule
+        labels = [_label(c.rule, c.column) for c in report.counts]
+        width = max(len(label) for label in labels)
+        for c, label in zip(report.counts, labels, strict=True):
             lines.append(f"  {label:<{width}}  {c.severity:<7}  {c.count}")
     if report.findings:
         lines.append("")
         for f in report.findings:
-            lines.append(f"{_where(f, report.table)}: {f.severity}: {f.message} [{f.rule}]")
+            lines.append(
+                f"{_where(f, table)}: {f.severity}: {visible(f.message, MESSAGE_LIMIT)} "
+                f"[{visible(f.rule)}]"
+            )
             if f.hint:
-                lines.append(f"    hint: {f.hint}")
+                lines.append(f"    hint: {visible(f.hint, MESSAGE_LIMIT)}")
     if report.truncated:
         lines.append("")
         lines.append(
@@ -50,44 +68,17 @@ def render_text(report: Report) -> str:
 
 
 def render_json(report: Report) -> str:
-    """One JSON object: valid, table, rows, errors, warnings, counts, findings."""
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def render_github(report: Report) -> str:
-    """GitHub Actions workflow commands, so findings annotate the pull request's lines."""
-    out = []
-    for f in report.findings:
-        props = [f"file={_escape_property(report.table)}"]
-        if f.line is not None and report.sheet is None:
-            props.append(f"line={f.line}")
-        title = f"{f.rule}" + (f" [{f.column}]" if f.column else "")
-        props.append(f"title={_escape_property(title)}")
-        where = f"{f.cell}: " if f.cell else ""
-        message = where + f.message + (f" — {f.hint}" if f.hint else "")
-        out.append(f"::{f.severity} {','.join(props)}::{_escape_data(message)}")
-    summary = (
-        f"{report.table}: {report.errors} errors, {report.warnings} warnings in {report.rows} rows"
-    )
-    if report.truncated:
-        summary += f" ({len(report.findings)} listed)"
-    out.append(f"::notice title=toolkit validate::{_escape_data(summary)}")
-    return "\n".join(out) + "\n"
+    """One JSON object: valid, table, rows, errors, warnings, counts, findings (values exact)."""
+    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    return json_visible(text) + "\n"
 
 
 def render_junit(report: Report) -> str:
     """JUnit XML: one test case per rule and column, failing when it has error findings."""
+    table = visible_path(report.table)
     suite = ET.Element(
         "testsuite",
-        name=f"toolkit validate {report.table}",
+        name=f"toolkit validate {table}",
         tests=str(max(len(report.counts), 1)),
         failures=str(sum(1 for c in report.counts if c.severity == "error" or report.strict)),
         errors="0",
@@ -96,18 +87,20 @@ def render_junit(report: Report) -> str:
     for f in report.findings:
         listed.setdefault((f.rule, f.column), []).append(f)
     if not report.counts:
-        ET.SubElement(suite, "testcase", classname=report.table, name="all rules")
+        ET.SubElement(suite, "testcase", classname=table, name="all rules")
     for c in report.counts:
-        case = ET.SubElement(
-            suite, "testcase", classname=report.table, name=f"{c.rule} [{c.column}]"
-        )
+        case = ET.SubElement(suite, "testcase", classname=table, name=_label(c.rule, c.column))
         body = "\n".join(
-            f"{_where(f, report.table)}: {f.message}" + (f" (hint: {f.hint})" if f.hint else "")
+            f"{_where(f, table)}: {visible(f.message, MESSAGE_LIMIT)}"
+            + (f" (hint: {visible(f.hint, MESSAGE_LIMIT)})" if f.hint else "")
             for f in listed.get((c.rule, c.column), [])
         )
         if c.severity == "error" or report.strict:
             tag = ET.SubElement(
-                case, "failure", message=f"{c.count} rows break {c.rule}", type=c.rule
+                case,
+                "failure",
+                message=f"{c.count} rows break {visible(c.rule)}",
+                type=visible(c.rule, VALUE_LIMIT),
             )
             tag.text = body
         else:
@@ -124,6 +117,7 @@ FORMATS: dict[str, Callable[[Report], str]] = {
     "json": render_json,
     "github": render_github,
     "junit": render_junit,
+    "markdown": render_markdown,
 }
 
 

@@ -48,6 +48,31 @@ def _serial(day: pl.Expr) -> pl.Expr:
     return pl.when((days > 0) & (days <= 60)).then(days - 1).otherwise(days)
 
 
+_DAY_US = 86_400_000_000
+
+
+def _serial_moment(moment: pl.Expr) -> pl.Expr:
+    """Excel's serial number of a date and time: the day's serial plus the fraction of a day."""
+    day = _serial(moment.dt.date())
+    since_midnight = (moment - moment.dt.truncate("1d")).dt.total_microseconds()
+    return day.cast(pl.Float64) + since_midnight / _DAY_US
+
+
+def _day_fraction(clock: pl.Expr) -> pl.Expr:
+    """Excel's number for a time of day: the fraction of the day gone."""
+    return clock.cast(pl.Int64) / (_DAY_US * 1000)
+
+
+def _number(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.Date:
+        return _serial(value)
+    if isinstance(dtype, pl.Datetime):
+        return _serial_moment(value)
+    if dtype == pl.Time:
+        return _day_fraction(value)
+    return value
+
+
 def _cell(letter: str, row: pl.Expr, value: pl.Expr, style: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     """One column's `<c>` elements; null where the cell is empty and unstyled."""
     attrs = pl.concat_str(
@@ -69,7 +94,7 @@ def _cell(letter: str, row: pl.Expr, value: pl.Expr, style: pl.Expr, dtype: pl.D
         )
         present = value.is_not_null() & (value != "")
     else:
-        number = _serial(value) if dtype == pl.Date else value
+        number = _number(value, dtype)
         body = pl.concat_str([pl.lit(' t="n"><v>'), number.cast(pl.String), pl.lit("</v></c>")])
         present = value.is_not_null()
     return (

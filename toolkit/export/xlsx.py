@@ -16,7 +16,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import polars as pl
@@ -127,6 +127,10 @@ def _width(values: pl.DataFrame, name: str) -> float:
         longest = column.str.split("\n").list.eval(pl.element().str.len_chars()).list.max().max()
     elif column.dtype == pl.Date:
         longest = 10
+    elif column.dtype == pl.Datetime:
+        longest = 19
+    elif column.dtype == pl.Time:
+        longest = 8
     else:
         longest = column.cast(pl.String).str.len_chars().max()
     longest = max(int(longest or 0), len(name))  # type: ignore[arg-type]
@@ -153,14 +157,20 @@ class _Styles:
 
     def __init__(self, ws: Worksheet) -> None:
         self._ws = ws
-        self._ids: dict[tuple[bool, bool, bool, str | None], int] = {}
+        self._ids: dict[tuple[str | None, bool, bool, str | None], int] = {}
 
     def id(
-        self, *, day: bool = False, quote: bool = False, wrap: bool = False, fill: str | None = None
+        self,
+        *,
+        moment: str | None = None,
+        quote: bool = False,
+        wrap: bool = False,
+        fill: str | None = None,
     ) -> pl.Expr:
-        key = (day, quote, wrap, fill)
+        """`moment` (date, datetime, time) gives the cell that kind's number format."""
+        key = (moment, quote, wrap, fill)
         if key not in self._ids:
-            cell = WriteOnlyCell(self._ws, value=date(2000, 1, 1) if day else None)
+            cell = WriteOnlyCell(self._ws, value=_MOMENTS.get(moment or ""))
             cell.quotePrefix = quote
             if wrap:
                 cell.alignment = _WRAP
@@ -179,9 +189,28 @@ def _value_style(dtype: pl.DataType, v: pl.Expr, styles: _Styles, fill: str | No
             .then(styles.id(quote=True, wrap=True, fill=fill))
             .otherwise(styles.id(quote=True, fill=fill))
         )
-    if dtype == pl.Date:
-        return styles.id(day=True, fill=fill)
+    moment = _moment(dtype)
+    if moment:
+        return styles.id(moment=moment, fill=fill)
     return styles.id(fill=fill) if fill else pl.lit(None, pl.UInt32)
+
+
+# a value of each kind of moment, from which openpyxl picks the cell's number format
+_MOMENTS: dict[str, object] = {
+    "date": date(2000, 1, 1),
+    "datetime": datetime(2000, 1, 1),
+    "time": time(0),
+}
+
+
+def _moment(dtype: pl.DataType) -> str | None:
+    if dtype == pl.Date:
+        return "date"
+    if isinstance(dtype, pl.Datetime):
+        return "datetime"
+    if dtype == pl.Time:
+        return "time"
+    return None
 
 
 def _cell_styles(

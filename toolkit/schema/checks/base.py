@@ -182,13 +182,14 @@ class TableCheck:
     ) -> Rule:
         """The check's rule on `column`: passes where the check does not apply."""
         applies = self.applies(context.columns)
+        hint = extra.pop("hint", None)
         return Rule(
             self.id,
             column,
             self.severity,
             ~applies | ok,
             self.message or message,
-            hint=self.hint if self.hint is not None else extra.pop("hint", None),
+            hint=self.hint if self.hint is not None else hint,
             **extra,
         )
 

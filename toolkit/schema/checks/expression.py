@@ -27,7 +27,7 @@ from toolkit.schema.rules import Rule
 
 
 def _expression(value: object) -> str:
-    text = opt.text(value)
+    text = " ".join(opt.text(value).split())  # a folded YAML block ends in a line break
     sql_columns(text)
     return text
 

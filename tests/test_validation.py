@@ -205,6 +205,39 @@ def test_notes_may_hold_line_breaks_but_actor1_may_not(write_csv):
     assert _pinned(report.findings) == [
         ("error", "text.control_characters", "actor1", 2, 4, "one\ntwo")
     ]
+    # a line break is a schema question, not a typing accident: the hint names the option
+    assert report.findings[0].hint == (
+        "remove the line breaks and tabs, or declare actor1 `multiline: true` in the schema "
+        "if its values may span lines"
+    )
+
+
+@pytest.mark.parametrize(
+    ("notes", "hint"),
+    [
+        ("one\x07two", "retype the value; control characters usually come from copy and paste"),
+        (
+            "one\u2028two",
+            "replace the Unicode line separators (U+2028, U+2029, U+0085) with ordinary line breaks",
+        ),
+        (
+            "one\x85two",
+            "replace the Unicode line separators (U+2028, U+2029, U+0085) with ordinary line breaks",
+        ),
+        ("one\x9b[2Jtwo", "retype the value; control characters usually come from copy and paste"),
+    ],
+)
+def test_c1_controls_and_unicode_separators_are_control_characters(tmp_path, notes, hint):
+    path = tmp_path / "one.parquet"
+    pl.DataFrame([event_row(notes=notes)], schema=dict.fromkeys(HEADER, pl.String)).write_parquet(
+        path
+    )
+
+    report = _validate(path)
+
+    assert [(f.rule, f.column, f.hint) for f in report.findings] == [
+        ("text.control_characters", "notes", hint)
+    ]
 
 
 def test_source_date_today_is_not_in_the_future(write_csv):

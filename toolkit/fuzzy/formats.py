@@ -9,7 +9,7 @@ value must match the shape *and* parse to a real day or time (no 30 February, no
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Literal
 
 import polars as pl
@@ -39,7 +39,6 @@ _SHAPES = {
 }
 _DIRECTIVE = re.compile(r"%[-_0^#]?([A-Za-z%])")
 TIME_DIRECTIVES = frozenset("HIMSfpz")
-DATE_DIRECTIVES = frozenset("YymdejbhBaA")
 
 
 def directives(fmt: str) -> set[str]:
@@ -87,12 +86,3 @@ def parse_formatted(text: pl.Expr, formats: tuple[str, ...], target: Target) -> 
     if target == "date" and any(directives(f) & TIME_DIRECTIVES for f in formats):
         parsed = [p.cast(pl.Datetime("us")) for p in parsed]
     return parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
-
-
-def python_value(text: str, target: Target) -> date | datetime | time:
-    """An ISO bound from a schema file as a Python value of the target type."""
-    if target == "time":
-        return time.fromisoformat(text)
-    if target == "datetime":
-        return datetime.fromisoformat(text)
-    return date.fromisoformat(text)

@@ -17,9 +17,4 @@ for _module in pkgutil.iter_modules(__path__):
 KINDS: dict[str, type[Column]] = dict(sorted(Column.registry.items()))
 
 
-def kind_names() -> tuple[str, ...]:
-    """The kinds a schema may use, alphabetically."""
-    return tuple(KINDS)
-
-
-__all__ = ["KINDS", "Column", "Output", "RuleContext", "kind_names"]
+__all__ = ["KINDS", "Column", "Output", "RuleContext"]

@@ -86,3 +86,43 @@ def parse_formatted(text: pl.Expr, formats: tuple[str, ...], target: Target) -> 
     if target == "date" and any(directives(f) & TIME_DIRECTIVES for f in formats):
         parsed = [p.cast(pl.Datetime("us")) for p in parsed]
     return parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
+
+
+def parses(values: pl.Series, fmt: str, target: Target) -> pl.Series:
+    """Which of `values` are in the form `fmt` (shape and calendar)."""
+    return values.to_frame("v").select(_parse_one(pl.col("v"), fmt, target).is_not_null()).to_series()
+
+
+def covering_formats(
+    values: pl.Series, counts: pl.Series, candidates: tuple[str, ...], target: Target
+) -> list[tuple[str, int]] | None:
+    """The fewest of `candidates` that together parse every value, most rows first, with the
+    rows each takes; None when some value fits none of them."""
+    fits = {fmt: parses(values, fmt, target) for fmt in candidates}
+    left = pl.Series([True] * values.len())
+    chosen: list[tuple[str, int]] = []
+    while left.any():
+        best, rows = None, 0
+        for fmt, mask in fits.items():
+            taken = int(counts.filter(mask & left).sum())
+            if taken > rows:
+                best, rows = fmt, taken
+        if best is None:
+            return None
+        chosen.append((best, rows))
+        left = left & ~fits.pop(best)
+    return chosen
+
+
+def formats_option(chosen: list[tuple[str, int]]) -> str | list[str]:
+    """The `format` option for the chosen forms: one format, or the list of them."""
+    formats = [f for f, _ in chosen]
+    return formats[0] if len(formats) == 1 else formats
+
+
+def described_forms(profile: object, chosen: list[tuple[str, int]], target: Target) -> str:
+    """`like 2009-02-20T00:00:00`, or the forms and their counts when there are several."""
+    if len(chosen) == 1:
+        return f"like {example(chosen[0][0], target)}"
+    forms = ", ".join(f"{example(f, target)} ({n:,})" for f, n in chosen)
+    return f"in {len(chosen)} forms: {forms} — a table usually keeps one form"

@@ -74,6 +74,9 @@ def text(value: Any) -> str:
 
 
 def description(value: Any) -> str:
+    """Text with its whitespace made single spaces (a folded YAML block ends in a line break)."""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise OptionError(f"must be text, not {value!r}")
     return " ".join(str(value).split())
 
 

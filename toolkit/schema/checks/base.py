@@ -117,8 +117,8 @@ class TableCheck:
 
     id: str
     when: Condition | None = option(read_condition)
-    message: str | None = option(opt.text)
-    hint: str | None = option(opt.text)
+    message: str | None = option(opt.description)
+    hint: str | None = option(opt.description)
     severity: Severity = option(opt.severity, "error")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -28,6 +28,7 @@ import polars as pl
 
 from toolkit.schema import options as opt
 from toolkit.schema.options import OptionError, Severity, option
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
 _CONTROL_SINGLE_LINE = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
@@ -73,6 +74,8 @@ class Column:
 
     kind: ClassVar[str] = ""
     summary: ClassVar[str] = ""  # what it accepts, in words (codebook, hints)
+    # `toolkit init` asks the kinds in this order whether a column is theirs (lower first)
+    detect_rank: ClassVar[int] = 500
     # workbook: the column is formatted as text, so what an editor types stays as typed
     text_cells: ClassVar[bool] = True
     registry: ClassVar[dict[str, type[Column]]] = {}
@@ -81,7 +84,7 @@ class Column:
     required: bool | str = option(_required, False)
     unique: bool = option(opt.flag, False)
     pattern: str | None = option(opt.regex)
-    pattern_hint: str | None = option(opt.text)
+    pattern_hint: str | None = option(opt.description)
     max_length: int | None = option(opt.positive_int)
     description: str = option(opt.description, "")
     severity: Severity = option(opt.severity, "error")
@@ -353,6 +356,13 @@ class Column:
         """What the interval's values are (`number`, `date`, `time`); checks compare like with like."""
         return None
 
+    # --- inference --------------------------------------------------------------------
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        """Whether every value of the profiled column is of this kind (`toolkit init`)."""
+        return None
+
     # --- the codebook -------------------------------------------------------------------
 
     def accepts(self) -> str:
@@ -435,3 +445,18 @@ def per_value(
     return pl.struct([c.alias(n) for c, n in zip(columns, names, strict=True)]).map_batches(
         run, return_dtype=dtype
     )
+
+
+def matches(values: pl.Series, pattern: str) -> pl.Series:
+    """Which of `values` contain a match of `pattern`."""
+    return values.str.contains(pattern)
+
+
+def through(values: pl.Series, expr: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """`expr` applied to `values` (a Series) as a polars expression."""
+    return values.to_frame("v").select(expr(pl.col("v"))).to_series()
+
+
+def rows(n: int) -> str:
+    """`1 value`, `1,848 values`."""
+    return f"{n:,} value" + ("" if n == 1 else "s")

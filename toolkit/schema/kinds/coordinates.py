@@ -9,17 +9,30 @@ import polars as pl
 
 from toolkit.loading import number_text
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.kinds.base import Column, Output, RuleContext, rows, through
 from toolkit.schema.kinds.integer import check_bounds
 from toolkit.schema.kinds.number import parse_number
 from toolkit.schema.options import option
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
 
 @dataclass(frozen=True, kw_only=True)
 class _Coordinate(Column):
     limit: ClassVar[int] = 0
+    names: ClassVar[tuple[str, ...]] = ()  # column names that say what the column is
     text_cells = False
+    detect_rank = 10
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        if profile.lowered_name() not in cls.names or profile.distinct == 0:
+            return None
+        degrees = through(profile.values, parse_number)
+        if degrees.null_count() or float(degrees.abs().max()) > cls.limit:  # type: ignore[arg-type]
+            return None
+        why = f"{rows(profile.present)}, all {cls.kind}s in decimal degrees"
+        return Detection(cls.kind, why)
 
     min: int | float | None = option(opt.number)
     max: int | float | None = option(opt.number)
@@ -88,6 +101,7 @@ class LatitudeColumn(_Coordinate):
     kind = "latitude"
     summary = "decimal degrees, -90..90"
     limit = 90
+    names = ("lat", "latitude", "lat_dd", "y")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,3 +111,4 @@ class LongitudeColumn(_Coordinate):
     kind = "longitude"
     summary = "decimal degrees, -180..180"
     limit = 180
+    names = ("lon", "long", "lng", "longitude", "lon_dd", "x")

@@ -8,12 +8,40 @@ from datetime import time
 import polars as pl
 
 from toolkit.fuzzy import parse_iso_date
-from toolkit.fuzzy.formats import TIME_DIRECTIVES, directives, example, parse_formatted
+from toolkit.fuzzy.formats import (
+    TIME_DIRECTIVES,
+    covering_formats,
+    described_forms,
+    directives,
+    example,
+    formats_option,
+    parse_formatted,
+)
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.kinds.base import Column, Output, RuleContext, rows
 from toolkit.schema.kinds.integer import check_bounds
 from toolkit.schema.options import option
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
+
+# the forms `toolkit init` recognises, in order of preference when a value fits several
+DETECT_FORMATS = (
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+)
+
+
+def _midnight(profile: Profile, fmt: str) -> bool:
+    """Whether every value in the form `fmt` (with a time part) says 00:00:00."""
+    moments = profile.values.to_frame("v").select(
+        parse_formatted(pl.col("v"), (fmt,), "datetime")
+    ).to_series().drop_nulls()
+    return moments.len() > 0 and bool((moments.dt.time() == time(0)).all())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,6 +57,24 @@ class DateColumn(Column):
     min: object = option(opt.iso_date)
     max: object = option(opt.iso_date)
     not_future: bool = option(opt.flag, False)
+
+    detect_rank = 40
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        if profile.distinct == 0:
+            return None
+        candidates = tuple(
+            f for f in DETECT_FORMATS if not directives(f) & TIME_DIRECTIVES
+        ) + tuple(f for f in DETECT_FORMATS if directives(f) & TIME_DIRECTIVES and _midnight(profile, f))
+        chosen = covering_formats(profile.values, profile.counts, candidates, "date")
+        if chosen is None:
+            return None
+        return Detection(
+            cls.kind,
+            f"{rows(profile.present)}, all dates " + described_forms(profile, chosen, "date"),
+            {} if [f for f, _ in chosen] == ["%Y-%m-%d"] else {"format": formats_option(chosen)},
+        )
 
     def accepts(self) -> str:
         if not self.format:

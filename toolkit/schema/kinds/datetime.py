@@ -6,14 +6,23 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from toolkit.fuzzy.formats import example, parse_formatted
+from toolkit.fuzzy.formats import covering_formats, described_forms, example, formats_option, parse_formatted
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.kinds.base import Column, Output, RuleContext, rows
 from toolkit.schema.kinds.integer import check_bounds
 from toolkit.schema.options import option
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
 ISO_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+DETECT_FORMATS = (
+    *ISO_FORMATS,
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%d/%m/%Y %H:%M",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,6 +38,23 @@ class DateTimeColumn(Column):
     min: object = option(opt.iso_datetime)
     max: object = option(opt.iso_datetime)
     not_future: bool = option(opt.flag, False)
+
+    detect_rank = 45
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        if profile.distinct == 0:
+            return None
+        chosen = covering_formats(profile.values, profile.counts, DETECT_FORMATS, "datetime")
+        if chosen is None:
+            return None
+        formats = [f for f, _ in chosen]
+        return Detection(
+            cls.kind,
+            f"{rows(profile.present)}, all dates and times "
+            + described_forms(profile, chosen, "datetime"),
+            {} if set(formats) <= set(ISO_FORMATS) else {"format": formats_option(chosen)},
+        )
 
     def accepts(self) -> str:
         if not self.format:

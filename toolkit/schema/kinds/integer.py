@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.kinds.base import Column, Output, RuleContext, matches, rows, through
 from toolkit.schema.options import OptionError, option
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
 
@@ -46,6 +47,36 @@ class IntegerColumn(Column):
     def accepts(self) -> str:
         grouped = f"; digits may be grouped with {self.thousands!r}" if self.thousands else ""
         return self.summary + grouped
+
+    detect_rank = 20
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        values = profile.values
+        plain = matches(values, r"^[+-]?\d+$")
+        grouped = matches(values, rf"^[+-]?{grouped_digits(',')}$")
+        if profile.distinct == 0 or not (plain | grouped).all():
+            return None
+        if matches(values, r"^[+-]?0\d").any():
+            return None  # leading zeros are an id's or a code's: text keeps them
+        numbers = through(values, lambda v: v.str.replace_all(",", "").cast(pl.Int64, strict=False))
+        if numbers.null_count():
+            return None  # too large for a 64-bit integer: text keeps it
+        options: dict[str, object] = {}
+        if grouped.any():
+            options["thousands"] = ","
+        low, high = int(numbers.min()), int(numbers.max())  # type: ignore[arg-type]
+        why = f"{rows(profile.present)}, all whole numbers, {low:,} to {high:,}"
+        negative = numbers.filter(numbers < 0)
+        if low == -1 and negative.n_unique() == 1 and profile.share(numbers == -1) > 1:
+            options["missing_values"] = ["-1"]
+            options["min"] = 0
+            why += f"; -1 ({profile.share(numbers == -1):,} times) taken as 'missing'"
+        elif low >= 0:
+            options["min"] = 0
+        if grouped.any():
+            why += f"; {profile.share(grouped):,} with thousands separators (1,369)"
+        return Detection(cls.kind, why, options)
 
     def check_options(self) -> None:
         check_bounds(self, self.min, self.max)

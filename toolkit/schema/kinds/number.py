@@ -8,9 +8,10 @@ import polars as pl
 
 from toolkit.loading import number_text
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.kinds.base import Column, Output, RuleContext, matches, rows, through
 from toolkit.schema.kinds.integer import check_bounds, grouped_digits, thousands_separator
 from toolkit.schema.options import option
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
 _NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
@@ -43,6 +44,24 @@ class NumberColumn(Column):
     def accepts(self) -> str:
         grouped = f"; digits may be grouped with {self.thousands!r}" if self.thousands else ""
         return self.summary + grouped
+
+    detect_rank = 30
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        values = profile.values
+        numbers = through(values, lambda v: parse_number(v, ","))
+        if profile.distinct == 0 or numbers.null_count():
+            return None
+        options: dict[str, object] = {}
+        grouped = matches(values, rf"^[+-]?{grouped_digits(',')}")
+        if grouped.any():
+            options["thousands"] = ","
+        low, high = float(numbers.min()), float(numbers.max())  # type: ignore[arg-type]
+        if low >= 0:
+            options["min"] = 0
+        why = f"{rows(profile.present)}, all numbers, {low:g} to {high:g}"
+        return Detection(cls.kind, why, options)
 
     def check_options(self) -> None:
         check_bounds(self, self.min, self.max)

@@ -73,7 +73,7 @@ class SubdivisionColumn(Column):
     def accepts(self) -> str:
         words = {"code": "an ISO 3166-2 code", "name": "a name"}
         forms = " or ".join(words[f] for f in self.forms)
-        of = f" of the country in {self.country}" if self.country else ""
+        of = f" of the row's country ({self.country})" if self.country else ""
         return f"a first-level subdivision{of}, as {forms}"
 
     @property

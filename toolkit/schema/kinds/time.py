@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from toolkit.fuzzy.formats import example, parse_formatted
+from toolkit.fuzzy.formats import covering_formats, described_forms, example, formats_option, parse_formatted
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.kinds.base import Column, Output, RuleContext, rows
 from toolkit.schema.kinds.integer import check_bounds
 from toolkit.schema.options import option
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
 ISO_FORMATS = ("%H:%M:%S", "%H:%M")
+DETECT_FORMATS = (*ISO_FORMATS, "%I:%M %p", "%I:%M:%S %p", "%I:%M%p", "%I %p")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,6 +29,22 @@ class TimeColumn(Column):
     format: tuple[str, ...] = option(opt.strftime_formats, ())
     min: object = option(opt.iso_time)
     max: object = option(opt.iso_time)
+
+    detect_rank = 50
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        if profile.distinct == 0:
+            return None
+        chosen = covering_formats(profile.values, profile.counts, DETECT_FORMATS, "time")
+        if chosen is None:
+            return None
+        formats = [f for f, _ in chosen]
+        return Detection(
+            cls.kind,
+            f"{rows(profile.present)}, all times of day " + described_forms(profile, chosen, "time"),
+            {} if set(formats) <= set(ISO_FORMATS) else {"format": formats_option(chosen)},
+        )
 
     def accepts(self) -> str:
         if not self.format:

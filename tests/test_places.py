@@ -81,7 +81,7 @@ def test_a_country_typed_as_a_name_gets_its_code_as_hint(write_csv, value, hint)
     [
         ("IRQ", "Anbar", "did you mean IQ-AN?", "33.7856", "42.4412"),
         ("IRQ", "Al Anbar", "did you mean IQ-AN?", "33.7856", "42.4412"),
-        ("RUS", "Moscow Oblast", "did you mean RU-MOS?", "55.8256", "37.3886"),
+        ("RUS", "Moskovskaya oblast", "did you mean RU-MOS?", "55.8256", "37.3886"),
     ],
 )
 def test_an_admin1_typed_as_a_name_gets_the_subdivision_code(

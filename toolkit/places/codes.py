@@ -51,9 +51,8 @@ _DIVIDED_INTO = {
     "ANT": ("CUW", "SXM", "BES"),  # ANHH, 2010: Curaçao, Sint Maarten, Bonaire/St Eustatius/Saba
     "CSK": ("CZE", "SVK"),  # CSHH, 1993
     "SCG": ("SRB", "MNE"),  # CSXX, 2006
-    "SUN": (  # SUHH, 1992 (Belarus and Ukraine had codes of their own)
-        "RUS", "ARM", "AZE", "EST", "GEO", "KAZ", "KGZ", "LVA", "LTU", "MDA", "TJK", "TKM", "UZB",
-    ),  # fmt: skip
+    # SUHH, 1992 (Belarus and Ukraine had codes of their own)
+    "SUN": tuple("RUS ARM AZE EST GEO KAZ KGZ LVA LTU MDA TJK TKM UZB".split()),
     "ATF": ("ATF", "ATA"),  # FQHH, 1979: French Southern Territories and Antarctica
     "GEL": ("KIR", "TUV"),  # GEHH, 1979
     "NTZ": ("SAU", "IRQ"),  # NTHH, 1993
@@ -63,7 +62,9 @@ _DIVIDED_INTO = {
 # Words the World Bank and others abbreviate inside country names ("Congo, Dem. Rep.",
 # "Micronesia, Fed. Sts.", "Lao PDR", "Venezuela, RB", "Hong Kong SAR, China"). A name is
 # recognised only if each of its words is a word of some country name (see `_name_words`).
-_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,5}$")  # UAE, U.K., DPRK: country_converter's patterns decide
+_ACRONYM = re.compile(
+    r"^(?:[A-Z]\.?){2,5}$"
+)  # UAE, U.K., DPRK: country_converter's patterns decide
 _ABBREVIATIONS = frozenset({"rep", "dem", "fed", "sts", "pdr", "rb", "sar", "is", "isl", "u", "s"})
 
 # Subdivisions whose current names the ISO 3166-2 list in pycountry does not carry: three
@@ -100,7 +101,7 @@ _SAINT = {"st": "saint", "ste": "sainte"}
 def fold(text: str) -> str:
     """A name for comparison: no case, accents, apostrophes, punctuation, `the`/`of`/`and`.
 
-    `Côte d’Ivoire` and `cote d'ivoire` fold alike; `St. Lucia` and `Saint Lucia` too.
+    `CÔTE D'IVOIRE` and `cote d'ivoire` fold alike (so do typographic apostrophes); `St. Lucia` and `Saint Lucia` too.
     """
     text = _strip_accents(text).casefold().translate(_APOSTROPHES)
     words = "".join(ch if ch.isalnum() else " " for ch in text).split()
@@ -228,6 +229,29 @@ def _name_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@cache
+def _pattern_stems() -> tuple[str, ...]:
+    """The letters country_converter's patterns spell out (`brazza`, `palestin`, `bechuana`)."""
+    stems: set[str] = set()
+    for row in _converter_rows():
+        literal = re.sub(r"\\[A-Za-z]", " ", row["regex"])
+        stems.update(w.casefold() for w in re.findall(r"[A-Za-z]{4,}", literal))
+    return tuple(sorted(stems))
+
+
+@lru_cache(maxsize=65536)
+def _is_name_word(word: str) -> bool:
+    """Whether a folded word belongs to country names: a word of one, a single letter (`N.
+    Korea`), a word a pattern spells the start of (`Brazzaville`), or a word a pattern
+    recognises on its own (`Turkey`)."""
+    return (
+        len(word) == 1
+        or word in _name_words()
+        or any(word.startswith(stem) for stem in _pattern_stems())
+        or bool(_pattern_matches(word))
+    )
+
+
 def _pattern_matches(text: str) -> list[str]:
     plain = _strip_accents(text).translate(str.maketrans("’‘`", "'''"))
     return sorted({code for pattern, code in _patterns() if pattern.search(plain)})
@@ -241,8 +265,7 @@ def _name_code(value: str) -> str | None:
     exact = _names().get(folded)
     if exact:
         return exact
-    words = _name_words()
-    if not _ACRONYM.match(value) and not all(w in words for w in folded.split()):
+    if not _ACRONYM.match(value) and not all(_is_name_word(w) for w in folded.split()):
         return None  # "Baghdad, Iraq": a place in a country, not a country's name
     divided = _withdrawn().get(folded)
     if divided and len(divided[1]) > 1:
@@ -429,10 +452,9 @@ def country_hint(value: str, forms: frozenset[str] = _ALPHA3) -> str | None:
         code = _any_code(latin.upper())
         assert code
         return (
-            f"did you mean {_written(code, forms)}? "
-            "the value contains non-Latin look-alike letters"
+            f"did you mean {_written(code, forms)}? the value contains non-Latin look-alike letters"
         )
-    if text.isdigit() and len(text) < 3 and text.zfill(3) in _by_numeric():
+    if "numeric" in forms and text.isdigit() and len(text) < 3 and text.zfill(3) in _by_numeric():
         code = _by_numeric()[text.zfill(3)]
         return f"did you mean {_written(code, forms)}? numeric codes have three digits"
     # a withdrawn code or name (ISO 3166-3); for a name, country_converter's patterns of current
@@ -440,8 +462,7 @@ def country_hint(value: str, forms: frozenset[str] = _ALPHA3) -> str | None:
     # its successors ("Czechoslovakia": CZE, SVK)
     matches = _pattern_matches(text)
     withdrawn = _withdrawn_entry(text)
-    if withdrawn and (len(withdrawn[1]) > 1 or not matches or _form_of(upper) is None and
-                      upper in _withdrawn()):
+    if withdrawn and (len(withdrawn[1]) > 1 or not matches or upper in _withdrawn()):
         old, successors, year = withdrawn
         now = _either(_written(s, forms) for s in successors)
         return f"{old} was withdrawn from ISO 3166-1 in {year}; use {now}"
@@ -530,7 +551,7 @@ def _fold_subdivision(text: str) -> str:
 
 def _subdivision_variants(name: str) -> set[str]:
     """`Haute-Sangha / Mambéré-Kadéï` names two; `Bashkortostan, Respublika` is turned round."""
-    out = set()
+    out: set[str] = set()
     for part in name.split(" / "):
         out.update((part, _inverted(part)))
         head, sep, _tail = part.partition(", ")
@@ -560,9 +581,11 @@ def _subdivision_names(country: str | None) -> dict[str, str | None]:
     for s in subs:
         for variant in _subdivision_variants(s.name):
             found.setdefault(_fold_subdivision(variant), set()).add(s.code)
-    renamed = _SUBDIVISION_RENAMED.items() if country is None else [
-        (country, _SUBDIVISION_RENAMED.get(country, {}))
-    ]
+    renamed = (
+        _SUBDIVISION_RENAMED.items()
+        if country is None
+        else [(country, _SUBDIVISION_RENAMED.get(country, {}))]
+    )
     for _c, table in renamed:
         for name, code in table.items():
             found.setdefault(_fold_subdivision(name), set()).add(code)
@@ -624,9 +647,7 @@ def subdivision_name(code: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def subdivision_hint(
-    value: str, country: str | None, forms: frozenset[str] = _CODE
-) -> str | None:
+def subdivision_hint(value: str, country: str | None, forms: frozenset[str] = _CODE) -> str | None:
     """What the editor probably meant by a subdivision the column does not accept.
 
     `Anbar` (IRQ) -> `did you mean IQ-AN?`; `SY-RA` (IRQ) -> `SY-RA is a subdivision of SYR,

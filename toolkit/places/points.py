@@ -6,30 +6,27 @@ from functools import cache
 
 import numpy as np
 import polars as pl
-import pycountry
 
 from toolkit.places import borders
+from toolkit.places.codes import country_codes, country_label
 
 SEA = "~sea"
 UNCHECKED = "~unchecked"  # no coordinates, or no border data for the named country
 
 
+__all__ = ["SEA", "UNCHECKED", "country_label", "country_labels", "locate_expr"]
+
+
 @cache
-def country_label(code: str | None) -> str | None:
-    """`IRQ` -> `Iraq (IRQ)`, for messages."""
-    if code is None:
-        return None
-    country = pycountry.countries.get(alpha_3=code)
-    name = getattr(country, "common_name", None) or getattr(country, "name", None)
-    return f"{name} ({code})" if name else code
+def _labels() -> tuple[list[str], list[str | None]]:
+    codes = sorted(country_codes())
+    return codes, [country_label(c) for c in codes]
 
 
 def country_labels(code: pl.Expr) -> pl.Expr:
     """`IRQ` -> `Iraq (IRQ)` over a whole column; unknown codes stay as they are."""
-    codes = sorted(c.alpha_3 for c in pycountry.countries)
-    return code.replace_strict(
-        codes, [country_label(c) for c in codes], default=code, return_dtype=pl.String
-    )
+    codes, labels = _labels()
+    return code.replace_strict(codes, labels, default=code, return_dtype=pl.String)
 
 
 def _locate_batch(batch: pl.Series, tolerance_km: float | None) -> pl.Series:

@@ -52,7 +52,21 @@ _DIVIDED_INTO = {
     "CSK": ("CZE", "SVK"),  # CSHH, 1993
     "SCG": ("SRB", "MNE"),  # CSXX, 2006
     # SUHH, 1992 (Belarus and Ukraine had codes of their own)
-    "SUN": tuple("RUS ARM AZE EST GEO KAZ KGZ LVA LTU MDA TJK TKM UZB".split()),
+    "SUN": (
+        "RUS",
+        "ARM",
+        "AZE",
+        "EST",
+        "GEO",
+        "KAZ",
+        "KGZ",
+        "LVA",
+        "LTU",
+        "MDA",
+        "TJK",
+        "TKM",
+        "UZB",
+    ),
     "ATF": ("ATF", "ATA"),  # FQHH, 1979: French Southern Territories and Antarctica
     "GEL": ("KIR", "TUV"),  # GEHH, 1979
     "NTZ": ("SAU", "IRQ"),  # NTHH, 1993

@@ -135,6 +135,7 @@ def test_country_names_are_recognised_from_maintained_data(value, code):
     [
         "Baghdad, Iraq",  # a place in a country: every word must belong to country names
         "Iraqi forces",
+        "Iraqi",  # a demonym: the pattern matches its start only
         "Iraq and Syria",  # two countries
         "Czechoslovakia",  # divided (ISO 3166-3), so no one current country
         "Yugoslavia",

@@ -243,26 +243,15 @@ def _name_words() -> frozenset[str]:
     return frozenset(words)
 
 
-@cache
-def _pattern_stems() -> tuple[str, ...]:
-    """The letters country_converter's patterns spell out (`brazza`, `palestin`, `bechuana`)."""
-    stems: set[str] = set()
-    for row in _converter_rows():
-        literal = re.sub(r"\\[A-Za-z]", " ", row["regex"])
-        stems.update(w.casefold() for w in re.findall(r"[A-Za-z]{4,}", literal))
-    return tuple(sorted(stems))
-
-
 @lru_cache(maxsize=65536)
 def _is_name_word(word: str) -> bool:
     """Whether a folded word belongs to country names: a word of one, a single letter (`N.
-    Korea`), a word a pattern spells the start of (`Brazzaville`), or a word a pattern
-    recognises on its own (`Turkey`)."""
+    Korea`), or a word a pattern matches whole (`Turkey`, `Rumania`), not just its start
+    (`Iraqi`, `Iraqx`)."""
     return (
         len(word) == 1
         or word in _name_words()
-        or any(word.startswith(stem) for stem in _pattern_stems())
-        or bool(_pattern_matches(word))
+        or any(pattern.fullmatch(word) for pattern, _ in _patterns())
     )
 
 
@@ -555,12 +544,15 @@ def subdivision_country(code: pl.Expr) -> pl.Expr:
     )
 
 
-def _fold_subdivision(text: str) -> str:
-    """`fold`, and without a leading Arabic article: `Al Anbar` and `Anbar` fold alike."""
-    words = fold(text.replace("-", " ")).split()
+def _without_article(words: list[str]) -> str:
     if len(words) > 1 and words[0] in _ARABIC_ARTICLES:
         words = words[1:]
     return " ".join(words)
+
+
+def _fold_subdivision(text: str) -> str:
+    """`fold`, and without a leading Arabic article: `Al Anbar` and `Anbar` fold alike."""
+    return _without_article(fold(text.replace("-", " ")).split())
 
 
 def _subdivision_variants(name: str) -> set[str]:
@@ -628,7 +620,7 @@ def _subdivision_by_name(value: str, country: str | None) -> str | None:
     if folded in names:
         return names[folded]
     for stem in _without_type_word(folded, country):
-        stem = " ".join(stem.split()[1:]) if stem.split()[:1] == ["al"] else stem
+        stem = _without_article(stem.split())  # "Governorate of Al Anbar"
         if stem in names:
             return names[stem]
     return None

@@ -273,6 +273,7 @@ def cut_on_grid(iso3: list[str], geoms: list[shapely.Geometry]):
 #   country (Western Sahara: the default edition gives most of it to Morocco).
 # - "faces": the faces of Natural Earth's admin-0 land boundary and admin-1 lines holding the
 #   seed points (the admin-1 units of a region).
+# - "a+b": the union of both.
 # Claimants as the United Nations and the parties' own statements name them: Western Sahara
 # (UN: a non-self-governing territory; ISO: EH; Morocco claims and holds most of it), Crimea
 # (annexed by Russia 2014; UN General Assembly resolution 68/262: Ukraine), Golan Heights
@@ -280,7 +281,7 @@ def cut_on_grid(iso3: list[str], geoms: list[shapely.Geometry]):
 # Abyei (claimed by Sudan and South Sudan; 2005 Comprehensive Peace Agreement, Abyei Protocol),
 # Kosovo (declared independence 2008; Serbia claims it; UN Security Council resolution 1244),
 # Kashmir (the former princely state of Jammu and Kashmir, claimed whole by India and
-# Pakistan; the Siachen Glacier is held by India).
+# Pakistan; with the Siachen Glacier, held by India, a Natural Earth feature of its own).
 DISPUTED = [
     ("Western Sahara", ("ESH", "MAR"), "deu:ESH", []),
     ("Crimea", ("UKR", "RUS"), "pov", [(44.95, 34.10), (44.60, 33.52)]),
@@ -290,10 +291,9 @@ DISPUTED = [
     (
         "Kashmir",
         ("IND", "PAK"),
-        "faces",
+        "faces+ne:Siachen Glacier",
         [(34.08, 74.80), (34.16, 77.58), (34.37, 73.47), (35.92, 74.31)],
     ),
-    ("Siachen Glacier", ("IND", "PAK"), "ne:Siachen Glacier", []),
 ]
 # Gaps in Natural Earth's lines (lines that should meet but stop short) are closed by growing
 # the lines this much before taking the faces between them; the faces are grown back after.
@@ -377,6 +377,34 @@ def _faces(seeds: list[tuple[float, float]]) -> shapely.Geometry:
     return polygonal(shapely.buffer(picked, FACE_GAP_DEG, join_style="mitre"))
 
 
+def _area(
+    how: str,
+    claimants: tuple[str, ...],
+    seeds: list[tuple[float, float]],
+    default: dict[str, shapely.Geometry],
+    german: dict[str, shapely.Geometry],
+    german_all: shapely.Geometry,
+) -> shapely.Geometry:
+    """The polygon of one disputed area from one source (see `DISPUTED`)."""
+    if how == "pov":
+        # a claimant's default polygon where the German edition names another country
+        # (Crimea: RUS in the default edition, UKR in the German one) or none (Golan Heights,
+        # Abyei)
+        found = []
+        for code in claimants:
+            d = default.get(code)
+            if d is not None:
+                found.append(shapely.difference(d, german_all))
+                found.extend(shapely.intersection(d, g) for k, g in german.items() if k != code)
+        return _part_holding(polygonal(shapely.union_all(found)), seeds)
+    if how.startswith("ne:"):
+        return default[how[3:]]
+    if how.startswith("deu:"):
+        return german[how[4:]]
+    assert how == "faces", how
+    return _faces(seeds)
+
+
 def disputed_areas(countries: dict[str, shapely.Geometry]) -> list[dict]:
     """Each disputed area with its claimants and polygon (see `DISPUTED`)."""
     default = _default_view()
@@ -385,23 +413,10 @@ def disputed_areas(countries: dict[str, shapely.Geometry]) -> list[dict]:
     land = shapely.union_all(list(default.values()))
     out = []
     for name, claimants, how, seeds in DISPUTED:
-        if how == "pov":
-            # a claimant's default polygon where the German edition names another country
-            # (Western Sahara: MAR there, SAH here; Crimea: RUS there, UKR here) or none
-            # (Golan Heights, Abyei)
-            found = []
-            for code in claimants:
-                d = default.get(code)
-                if d is not None:
-                    found.append(shapely.difference(d, german_all))
-                    found.extend(shapely.intersection(d, g) for k, g in german.items() if k != code)
-            geom = _part_holding(polygonal(shapely.union_all(found)), seeds)
-        elif how.startswith("ne:"):
-            geom = default[how[3:]]
-        elif how.startswith("deu:"):
-            geom = german[how[4:]]
-        else:
-            geom = _faces(seeds)
+        geom = polygonal(
+            shapely.union_all([_area(part, claimants, seeds, default, german, german_all)
+                               for part in how.split("+")])
+        )  # fmt: skip
         # its territorial sea: the claimants' waters (OSM's polygons) next to it
         waters = shapely.difference(shapely.buffer(geom, TERRITORIAL_SEA_DEG), land)
         held = shapely.union_all([countries[c] for c in claimants if c in countries])

@@ -81,7 +81,7 @@ def test_a_country_typed_as_a_name_gets_its_code_as_hint(write_csv, value, hint)
     [
         ("IRQ", "Anbar", "did you mean IQ-AN?", "33.7856", "42.4412"),
         ("IRQ", "Al Anbar", "did you mean IQ-AN?", "33.7856", "42.4412"),
-        ("RUS", "Moscow Oblast", "did you mean RU-MOS?", "55.8256", "37.3886"),
+        ("RUS", "Moskovskaya oblast", "did you mean RU-MOS?", "55.8256", "37.3886"),
     ],
 )
 def test_an_admin1_typed_as_a_name_gets_the_subdivision_code(
@@ -99,3 +99,61 @@ def test_a_subdivision_of_another_country_names_its_country(write_csv):
     assert [(r, m) for r, _, _, m, _ in errors] == [
         ("subdivision.wrong_country", "'SY-RA' is a subdivision of Syria (SYR), not of Iraq (IRQ)")
     ]
+
+
+@pytest.mark.parametrize(
+    ("country", "lat", "lon", "message"),
+    [
+        (
+            "DZA",
+            "27.1536",
+            "-13.2033",
+            "point (27.1536, -13.2033) lies in Western Sahara (ESH; disputed: claimed by MAR), "
+            "not Algeria (DZA)",
+        ),
+        (
+            "POL",
+            "44.9521",
+            "34.1024",
+            "point (44.9521, 34.1024) lies in Ukraine (UKR; Crimea, disputed: claimed by RUS), "
+            "not Poland (POL)",
+        ),
+        (
+            "IRQ",
+            "32.9925",
+            "35.6906",
+            "point (32.9925, 35.6906) lies in Israel (ISR; Golan Heights, disputed: claimed by "
+            "SYR), not Iraq (IRQ)",
+        ),
+        (
+            "ALB",
+            "42.6629",
+            "21.1655",
+            "point (42.6629, 21.1655) lies in Kosovo (XKX; disputed: claimed by SRB), "
+            "not Albania (ALB)",
+        ),
+    ],
+)
+def test_a_point_in_a_disputed_area_named_for_another_country_names_the_area(
+    write_csv, country, lat, lon, message
+):
+    _, errors = _findings(write_csv, country=country, admin1="", latitude=lat, longitude=lon)
+    assert [(r, m) for r, _, _, m, _ in errors] == [("location.outside_country", message)]
+
+
+@pytest.mark.parametrize(
+    ("country", "lat", "lon"),
+    [
+        ("MAR", "27.1536", "-13.2033"),  # Laayoune, Western Sahara
+        ("ESH", "27.1536", "-13.2033"),
+        ("RUS", "44.9521", "34.1024"),  # Simferopol, Crimea
+        ("SYR", "32.9925", "35.6906"),  # Katzrin, Golan Heights
+        ("SRB", "42.6629", "21.1655"),  # Pristina, Kosovo
+        ("XKX", "42.6629", "21.1655"),
+        ("PAK", "34.0837", "74.7973"),  # Srinagar, Kashmir
+        ("SSD", "9.5960", "28.4360"),  # Abyei
+    ],
+)
+def test_a_point_in_a_disputed_area_is_valid_for_each_claimant(write_csv, country, lat, lon):
+    _, errors = _findings(write_csv, country=country, admin1="", latitude=lat, longitude=lon)
+    assert errors == []

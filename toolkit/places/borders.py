@@ -6,11 +6,17 @@ timezone polygons of `timezonefinder-data`, simplified to ~110 m and cut on a 1-
 one country is answered by an array lookup; a point in a cell with a border or coast in it is
 tested against the few clipped pieces of that cell with shapely's vectorised `intersects_xy`.
 
+Disputed areas (`data/disputed-areas.json`: Western Sahara, Crimea, the Golan Heights, Abyei,
+Kosovo, Kashmir...) name the countries that claim them: a point in one lies in the country that
+holds it (`locate`), and passes `check_in_country` for each claimant. Only the few points that
+fail the plain test are tested against them.
+
 All functions take whole columns (numpy arrays); there is no Python loop over rows.
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -20,6 +26,7 @@ import polars as pl
 import shapely
 
 DATA_FILE = Path(__file__).with_name("data") / "borders.npz"
+DISPUTED_FILE = DATA_FILE.with_name("disputed-areas.json")
 
 # Default tolerance for `check_in_country`, in km. Lower bound: the stored lines deviate from
 # OSM by <= ~0.11 km (simplification), and event coordinates are often gazetteer points that sit
@@ -52,12 +59,29 @@ class _Borders(NamedTuple):
     source: str
 
 
+class DisputedArea(NamedTuple):
+    """An area two or more countries claim."""
+
+    name: str
+    claimants: tuple[str, ...]  # alpha-3 codes
+
+
+class _Disputed(NamedTuple):
+    areas: tuple[DisputedArea, ...]
+    geoms: np.ndarray  # prepared (Multi)Polygons, one per area
+    tree: shapely.STRtree
+    claims: np.ndarray  # (n_areas, n_countries + 1) bool: country k claims area a
+
+
 class BorderCheck(NamedTuple):
     """Result of `check_in_country`, one entry per row in every array."""
 
     ok: np.ndarray  # bool: inside the named country (within tolerance), or not checked
     checked: np.ndarray  # bool: False where a coordinate is missing or the country unknown
     found: np.ndarray  # int: index into `country_codes()` of that country, -1 for sea/missing
+    # int: for a point that fails, the index into `disputed_areas()` of the disputed area it
+    # lies in; -1 elsewhere
+    area: np.ndarray
 
     @property
     def located(self) -> np.ndarray:
@@ -110,6 +134,45 @@ def _load() -> _Borders:
         tree_country=tree_country,
         source=str(z["source"]),
     )
+
+
+@cache
+def _disputed_features() -> tuple[dict, ...]:
+    return tuple(json.loads(DISPUTED_FILE.read_text("utf-8"))["features"])
+
+
+@cache
+def disputed_areas() -> tuple[DisputedArea, ...]:
+    """The disputed areas of the border data, in the order `BorderCheck.area` indexes."""
+    return tuple(
+        DisputedArea(f["properties"]["name"], tuple(f["properties"]["claimants"]))
+        for f in _disputed_features()
+    )
+
+
+@cache
+def _load_disputed() -> _Disputed:
+    b = _load()
+    features = _disputed_features()
+    areas = disputed_areas()
+    geoms = np.array(
+        [shapely.from_geojson(json.dumps(f["geometry"])) for f in features], dtype=object
+    )
+    shapely.prepare(geoms)
+    claims = np.zeros((len(areas), b.iso3.size + 1), dtype=bool)
+    for a, area in enumerate(areas):
+        for code in area.claimants:
+            if code in b.code_index:
+                claims[a, b.code_index[code]] = True
+    return _Disputed(areas, geoms, shapely.STRtree(geoms), claims)
+
+
+def _area_pairs(lat: np.ndarray, lon: np.ndarray, km: float) -> tuple[np.ndarray, np.ndarray]:
+    """(point, area) index pairs: the disputed areas within ~km of each point."""
+    d = _load_disputed()
+    shapes = _discs(lat, lon, km) if km > 0 else shapely.points(lon, lat)
+    pt, area = d.tree.query(shapes, predicate="intersects")
+    return pt, area
 
 
 def data_source() -> str:
@@ -184,6 +247,16 @@ def locate(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return _load().names[k]
 
 
+def _discs(lat: np.ndarray, lon: np.ndarray, km: float) -> np.ndarray:
+    """A 24-sided polygon of radius ~km around each point."""
+    t = np.linspace(0, 2 * np.pi, _CIRCLE_STEPS + 1)
+    dlat = km / _KM_PER_DEG_LAT
+    dlon = km / (_KM_PER_DEG_LON_EQ * np.maximum(np.cos(np.radians(lat)), 1e-3))
+    xs = lon[:, None] + np.cos(t)[None, :] * dlon[:, None]
+    ys = lat[:, None] + np.sin(t)[None, :] * dlat
+    return shapely.polygons(np.stack([xs, ys], axis=-1))
+
+
 def _near(country: np.ndarray, lat: np.ndarray, lon: np.ndarray, km: float) -> np.ndarray:
     """True where the claimed country index lies within ~km of the point.
 
@@ -191,13 +264,7 @@ def _near(country: np.ndarray, lat: np.ndarray, lon: np.ndarray, km: float) -> n
     good to a few percent of `km` away from the poles.
     """
     b = _load()
-    t = np.linspace(0, 2 * np.pi, _CIRCLE_STEPS + 1)
-    dlat = km / _KM_PER_DEG_LAT
-    dlon = km / (_KM_PER_DEG_LON_EQ * np.maximum(np.cos(np.radians(lat)), 1e-3))
-    xs = lon[:, None] + np.cos(t)[None, :] * dlon[:, None]
-    ys = lat[:, None] + np.sin(t)[None, :] * dlat
-    discs = shapely.polygons(np.stack([xs, ys], axis=-1))
-    disc_i, item_i = b.tree.query(discs, predicate="intersects")
+    disc_i, item_i = b.tree.query(_discs(lat, lon, km), predicate="intersects")
     match = b.tree_country[item_i] == country[disc_i]
     out = np.zeros(lat.size, dtype=bool)
     out[disc_i[match]] = True
@@ -212,9 +279,11 @@ def check_in_country(
 ) -> BorderCheck:
     """Whether each point lies in the named country, allowing `tolerance_km` over its border.
 
-    Rows with a missing (None/NaN) coordinate, or a country without a polygon (see `is_known`),
-    are not checked and count as ok. `located` names the country actually containing the
-    point (None for sea), for every row with coordinates.
+    A point in a disputed area passes for each of its claimants (`disputed_areas`), within the
+    same tolerance. Rows with a missing (None/NaN) coordinate, or a country without a polygon
+    (see `is_known`), are not checked and count as ok. `located` names the country actually
+    containing the point (None for sea), for every row with coordinates; `area` the disputed
+    area a failing point lies in.
     """
     b = _load()
     lat_a, lon_a = _as_float(lat), _as_float(lon)
@@ -237,10 +306,20 @@ def check_in_country(
     checked = has_xy & (claimed >= 0)
     found = _locate_index(lat_a, lon_a)
     ok = ~checked | (found == claimed)
-    miss = np.flatnonzero(~ok & (np.abs(lat_a) <= 90) & (np.abs(lon_a) <= 180))
+    in_range = (np.abs(lat_a) <= 90) & (np.abs(lon_a) <= 180)
+    miss = np.flatnonzero(~ok & in_range)
     if miss.size and tolerance_km > 0:
         ok[miss] = _near(claimed[miss], lat_a[miss], lon_a[miss], tolerance_km)
-    return BorderCheck(ok=ok, checked=checked, found=found)
+    area = np.full(lat_a.size, -1, dtype=np.int64)
+    miss = np.flatnonzero(~ok & in_range)
+    if miss.size:
+        claims = _load_disputed().claims
+        pt, near_area = _area_pairs(lat_a[miss], lon_a[miss], tolerance_km)
+        ok[miss[pt[claims[near_area, claimed[miss][pt]]]]] = True
+        miss = np.flatnonzero(~ok & in_range)
+        pt, inside = _area_pairs(lat_a[miss], lon_a[miss], 0.0)
+        area[miss[pt]] = inside  # one area per point: the areas do not overlap
+    return BorderCheck(ok=ok, checked=checked, found=found, area=area)
 
 
 def country_codes() -> pl.Series:

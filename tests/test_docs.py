@@ -12,7 +12,7 @@ COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands
 
 
 def test_the_commands_are_pinned():
-    assert COMMANDS == ["export", "validate"]
+    assert COMMANDS == ["describe", "export", "validate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

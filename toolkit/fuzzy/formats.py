@@ -90,7 +90,9 @@ def parse_formatted(text: pl.Expr, formats: tuple[str, ...], target: Target) -> 
 
 def parses(values: pl.Series, fmt: str, target: Target) -> pl.Series:
     """Which of `values` are in the form `fmt` (shape and calendar)."""
-    return values.to_frame("v").select(_parse_one(pl.col("v"), fmt, target).is_not_null()).to_series()
+    return (
+        values.to_frame("v").select(_parse_one(pl.col("v"), fmt, target).is_not_null()).to_series()
+    )
 
 
 def covering_formats(

@@ -11,13 +11,15 @@ from toolkit.report.markdown import md_code, md_text
 from toolkit.schema import Schema
 from toolkit.schema.codebook import HEADINGS, codebook_dict, column_entries, rule_entries
 
+_LONG = 10_000  # a description is shown whole, up to this many characters
+
 
 def render_codebook_markdown(schema: Schema) -> str:
     """The schema's columns and rules as Markdown tables, with its title and description."""
     title = f"{schema.name} {schema.version}" + (f" — {schema.title}" if schema.title else "")
     lines = [f"# {md_text(title)}", ""]
     if schema.description:
-        lines += [md_text(schema.description, limit=None), ""]
+        lines += [md_text(schema.description, limit=_LONG), ""]
     if schema.missing_values:
         markers = ", ".join(md_code(v) for v in schema.missing_values)
         lines += [f"Missing values in every column: {markers}.", ""]
@@ -26,13 +28,19 @@ def render_codebook_markdown(schema: Schema) -> str:
     for entry in column_entries(schema):
         cells = list(entry.cells())
         shown = [md_code(cells[0]), md_text(cells[1])]
-        shown += [md_text(c, limit=None) for c in cells[2:7]]
-        shown += [md_code(cells[7]) if cells[7] else "", md_text(cells[8]), md_text(cells[9], limit=None)]
+        shown += [md_text(c, limit=_LONG) for c in cells[2:7]]
+        shown += [
+            md_code(cells[7]) if cells[7] else "",
+            md_text(cells[8]),
+            md_text(cells[9], limit=_LONG),
+        ]
         lines.append("| " + " | ".join(shown) + " |")
     rules = rule_entries(schema)
     if rules:
         lines += ["", "## Rules across columns", "", "| rule | in words |", "|---|---|"]
-        lines += [f"| {md_code(rule_id)} | {md_text(words, limit=None)} |" for rule_id, words in rules]
+        lines += [
+            f"| {md_code(rule_id)} | {md_text(words, limit=_LONG)} |" for rule_id, words in rules
+        ]
     return "\n".join(lines) + "\n"
 
 

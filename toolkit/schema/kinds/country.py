@@ -29,7 +29,7 @@ class CountryColumn(Column):
     kind = "country"
     summary = "a country: ISO 3166-1 alpha-3 (IRQ) unless the column accepts other forms"
 
-    forms: tuple[str, ...] = option(opt.some_of(*codes.COUNTRY_FORMS), ("alpha3",))
+    forms: tuple[str, ...] = option(opt.some_of("alpha3", "alpha2", "numeric", "name"), ("alpha3",))
 
     def accepts(self) -> str:
         return "a country as " + " or ".join(_FORM_WORDS[f] for f in self.forms)
@@ -69,7 +69,7 @@ class CountryColumn(Column):
                 self.severity,
                 ok.fill_null(False),
                 message,
-                suggest=codes.country_hint,
+                suggest=lambda value: codes.country_hint(value, frozenset(self.forms)),
             )
         ]
 

@@ -38,9 +38,12 @@ DETECT_FORMATS = (
 
 def _midnight(profile: Profile, fmt: str) -> bool:
     """Whether every value in the form `fmt` (with a time part) says 00:00:00."""
-    moments = profile.values.to_frame("v").select(
-        parse_formatted(pl.col("v"), (fmt,), "datetime")
-    ).to_series().drop_nulls()
+    moments = (
+        profile.values.to_frame("v")
+        .select(parse_formatted(pl.col("v"), (fmt,), "datetime"))
+        .to_series()
+        .drop_nulls()
+    )
     return moments.len() > 0 and bool((moments.dt.time() == time(0)).all())
 
 
@@ -66,7 +69,9 @@ class DateColumn(Column):
             return None
         candidates = tuple(
             f for f in DETECT_FORMATS if not directives(f) & TIME_DIRECTIVES
-        ) + tuple(f for f in DETECT_FORMATS if directives(f) & TIME_DIRECTIVES and _midnight(profile, f))
+        ) + tuple(
+            f for f in DETECT_FORMATS if directives(f) & TIME_DIRECTIVES and _midnight(profile, f)
+        )
         chosen = covering_formats(profile.values, profile.counts, candidates, "date")
         if chosen is None:
             return None

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from toolkit.fuzzy.formats import covering_formats, described_forms, example, formats_option, parse_formatted
+from toolkit.fuzzy.formats import (
+    covering_formats,
+    described_forms,
+    example,
+    formats_option,
+    parse_formatted,
+)
 from toolkit.schema import options as opt
 from toolkit.schema.kinds.base import Column, Output, RuleContext, rows
 from toolkit.schema.kinds.integer import check_bounds

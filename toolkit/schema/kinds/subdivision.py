@@ -68,7 +68,7 @@ class SubdivisionColumn(Column):
     summary = "an ISO 3166-2 subdivision code (IQ-AN) unless the column accepts names"
 
     country: str | None = option(opt.column_name)
-    forms: tuple[str, ...] = option(opt.some_of(*codes.SUBDIVISION_FORMS), ("code",))
+    forms: tuple[str, ...] = option(opt.some_of("code", "name"), ("code",))
 
     def accepts(self) -> str:
         words = {"code": "an ISO 3166-2 code", "name": "a name"}
@@ -119,7 +119,9 @@ class SubdivisionColumn(Column):
                 sev,
                 ok.fill_null(False),
                 message,
-                suggest=codes.subdivision_hint,
+                suggest=lambda value, country: codes.subdivision_hint(
+                    value, country or None, frozenset(self.forms)
+                ),
                 suggest_from=(country if country is not None else pl.lit(None, pl.String),),
                 fields=named,
             )

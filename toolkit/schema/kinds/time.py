@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from toolkit.fuzzy.formats import covering_formats, described_forms, example, formats_option, parse_formatted
+from toolkit.fuzzy.formats import (
+    covering_formats,
+    described_forms,
+    example,
+    formats_option,
+    parse_formatted,
+)
 from toolkit.schema import options as opt
 from toolkit.schema.kinds.base import Column, Output, RuleContext, rows
 from toolkit.schema.kinds.integer import check_bounds
@@ -42,7 +48,8 @@ class TimeColumn(Column):
         formats = [f for f, _ in chosen]
         return Detection(
             cls.kind,
-            f"{rows(profile.present)}, all times of day " + described_forms(profile, chosen, "time"),
+            f"{rows(profile.present)}, all times of day "
+            + described_forms(profile, chosen, "time"),
             {} if set(formats) <= set(ISO_FORMATS) else {"format": formats_option(chosen)},
         )
 

@@ -33,6 +33,7 @@ STAGING = ".toolkit-export"
 #   rename:N   pause before the Nth rename into the --out directory
 #   parquet    pause as the Parquet file is about to be written (the CSV is staged, full size)
 #   zipclose:N send itself SIGINT as the Nth close of the data sheet's zip member begins
+#              (1: in openpyxl's workbook, 2: in the copy the data rows are spliced into)
 #   lockwait   create CONTROL/waiting when it finds the --out directory locked
 # "pause" creates CONTROL/ready, then waits until the test creates CONTROL/go.
 CHILD = r"""
@@ -303,6 +304,18 @@ def test_sigterm_or_sighup_while_writing_removes_the_staged_files_with_one_line(
     assert snapshot(out) == before
 
 
+def test_sigterm_in_the_middle_of_the_commit_rolls_it_back(old_set, tmp_path):
+    out, before = old_set
+    child = Child(tmp_path, "a", "rename:2", "export", EVENTS_CSV, "--out", out)
+    child.wait_for("ready")
+    assert (out / "events.csv").read_bytes() != before["events.csv"]  # one file is in place
+
+    assert child.kill(signal.SIGTERM) == (
+        143, "", "error: terminated (SIGTERM); no output was changed\n"
+    )  # fmt: skip
+    assert snapshot(out) == before
+
+
 def test_sigkill_while_writing_leaves_files_that_the_next_export_removes(old_set, tmp_path):
     out, _ = old_set
     # hidden temporary files of earlier toolkit versions, and files that are not the toolkit's
@@ -323,14 +336,13 @@ def test_sigkill_while_writing_leaves_files_that_the_next_export_removes(old_set
     assert_whole_set(out, ".events.csv.keep", "draft.tmp", ".notes.txt.k2x9_a0q.tmp")
 
 
-@pytest.mark.parametrize("close", [1, 2], ids=["openpyxl's workbook", "the spliced data sheet"])
-def test_ctrl_c_while_the_workbook_is_written_exits_130_with_one_line(old_set, tmp_path, close):
-    """The interrupt lands as a zip member of the workbook is being closed: the window where
+def test_ctrl_c_while_the_workbook_is_written_exits_130_with_one_line(old_set, tmp_path):
+    """The interrupt lands as the data sheet's zip member is being closed: the window where
     Ctrl-C used to turn into `unexpected ValueError: Can't close the ZIP file` (exit 2) and
     `Exception ignored` tracebacks. It is microseconds wide, so the process signals itself at
     its start instead of racing a Ctrl-C from outside."""
     out, before = old_set
-    child = Child(tmp_path, "a", f"zipclose:{close}", "export", EVENTS_CSV, "--out", out)
+    child = Child(tmp_path, "a", "zipclose:2", "export", EVENTS_CSV, "--out", out)
 
     assert child.finish() == (130, "", "error: interrupted; no output was changed\n")
     assert snapshot(out) == before
@@ -450,6 +462,27 @@ def test_another_table_exported_into_the_directory_replaces_the_previous_set(old
     assert sorted(p.name for p in result.removed) == [
         "events.csv", "events.parquet", "events.rejected.csv", "events.xlsx"
     ]  # fmt: skip
+
+
+def test_files_the_previous_manifest_lists_are_kept_when_changed_since_or_not_outputs(
+    old_set, tmp_path
+):
+    out, _ = old_set
+    with (out / "events.parquet").open("ab") as edited:
+        edited.write(b"changed by hand\n")
+    (out / "notes.doc").write_text("not an output\n")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["outputs"]["notes.doc"] = {
+        "sha256": hashlib.sha256((out / "notes.doc").read_bytes()).hexdigest()
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    result = export_table(load_table(table_file(tmp_path, "syria.csv", "iq-2024-001")), out, EVENTS)
+
+    assert sorted(p.name for p in result.removed) == [
+        "events.csv", "events.rejected.csv", "events.xlsx"
+    ]  # fmt: skip
+    assert_whole_set(out, "events.parquet", "notes.doc")
 
 
 def test_the_input_is_never_removed_even_when_it_is_an_output_of_the_previous_set(old_set):

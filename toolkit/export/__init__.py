@@ -5,7 +5,8 @@ reasons. Nothing is half-written: an output directory holds one export set, whol
 by its `manifest.json`. All files are staged and committed together under the directory's
 lock (`toolkit.export.atomic`), and the commit removes the outputs of the previous set that
 the new one does not write: a stale `<stem>.rejected.csv` after a clean export, the Parquet
-file and workbook after `--to csv`, the files of another table whose manifest this replaces.
+file and workbook after `--to csv`, another table's outputs that the manifest it replaces
+lists (unless they changed since).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from toolkit.export.xlsx import Issue
 
 FORMATS = ("csv", "parquet", "xlsx")
+_OUTPUT_SUFFIXES = tuple(f".{ext}" for ext in FORMATS)  # `.rejected.csv` included
 MAX_ISSUES_IN_WORKBOOK = 10_000
 
 
@@ -184,17 +186,29 @@ def export_table(
 
 
 def _retired(out: Path, stem: str, table: Table) -> list[str]:
-    """The outputs of the directory's previous set: its manifest's, and any of this stem.
+    """The outputs of the directory's previous set, which the new set replaces.
 
-    The input itself is never among them, whatever its name.
+    Every output of this stem; and each file the previous manifest lists (another table's
+    outputs) that still holds the bytes it recorded: a file changed since is no longer the
+    toolkit's to remove. The input itself is never among them, whatever its name.
     """
     names = [f"{stem}.{ext}" for ext in FORMATS] + [f"{stem}.rejected.csv"]
     try:
         listed = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
-        if isinstance(listed, dict):
-            names += [name for name in listed if isinstance(name, str)]
+        listed = dict(listed)
     except (OSError, ValueError, KeyError, TypeError):
-        pass  # no manifest, or not one the toolkit wrote: only this stem's outputs
+        listed = {}  # no manifest, or not one the toolkit wrote
+    for name, entry in listed.items():
+        if (
+            isinstance(name, str)
+            and name.endswith(_OUTPUT_SUFFIXES)
+            and plain_name(name)
+            and name not in names
+            and isinstance(entry, dict)
+            and (out / name).is_file()
+            and file_sha256(out / name) == entry.get("sha256")
+        ):
+            names.append(name)
     source = table.path.resolve()
     return [name for name in names if plain_name(name) and (out / name).resolve() != source]
 

@@ -661,7 +661,7 @@ def test_outputs_are_staged_in_the_toolkit_export_directory_then_renamed(previou
     names = [*OUTPUTS[:3], "events.rejected.csv", "manifest.json"]
     into_out = [(src, dst) for src, dst in renames if dst.parent == out]
     assert [dst for _, dst in into_out] == [out / name for name in names]  # the manifest last
-    assert [src for src, _ in into_out] == [out / ".toolkit-export" / "new" / n for n in names]
+    assert [src for src, _ in into_out] == [out / ".toolkit-export" / f"new.{n}" for n in names]
     assert sorted(p.name for p in out.iterdir()) == sorted(names)  # no staging area left
 
 

@@ -411,7 +411,7 @@ def test_a_crash_before_any_step_of_a_recovery_still_recovers_the_old_set(sets, 
     crashed = tmp_path / "crashed"
     shutil.copytree(template, crashed)
     # killed after the retired outputs went and the first new file was renamed in
-    renamed = steps.index(f"replace {STAGING}/new/events.csv events.csv") + 1
+    renamed = steps.index(f"replace {STAGING}/new.events.csv events.csv") + 1
     assert stager(crashed, renamed + 1).returncode == -signal.SIGKILL
     assert (crashed / STAGING / "journal.json").exists()
     recovery = steps_of(shutil.copytree(crashed, tmp_path / "recovered"), "recover")

@@ -9,24 +9,25 @@ What a reader of an output directory DIR can rely on:
   (`flock -s DIR cp DIR/events.* DIR/manifest.json dest/`, or `fcntl.flock(fd, LOCK_SH)` on
   `os.open(DIR, os.O_RDONLY)`): it then never sees a commit in progress.
 * **Nothing changes before the commit.** An export writes everything under
-  `DIR/.toolkit-export/`: `new/` the new outputs, `old/` hard links to the outputs they replace
-  or retire, `journal.json` while the commit runs. The rest of DIR stays as it was.
+  `DIR/.toolkit-export/`: `new.NAME` the new outputs, `old.NAME` hard links to the outputs
+  they replace or retire, `journal.json` while the commit runs. The rest of DIR stays as it was.
 * **The commit** follows sqlite's rollback journal:
   1. every new file is flushed to disk (fsync); each existing output the commit replaces or
-     removes is hard-linked into `old/` (copied where links are not supported);
+     removes gets its second name `old.NAME` (a hard link; a copy where links are not
+     supported);
   2. `journal.json` (which names are replaced, created, removed) is written under a temporary
-     name, flushed and renamed into place, and the staging directory is flushed: the journal
-     is now *hot*;
+     name, flushed and renamed into place, and the staging directory is flushed with the
+     `old.NAME` links in it: the journal is now *hot*;
   3. outputs the new set does not include are removed, the new files are renamed into DIR
      (the caller stages `manifest.json` last, so a new manifest appears only beside every file
      it lists), and DIR is flushed;
   4. the journal is deleted and that deletion flushed: **this is the commit point**;
-  5. `old/` and the staging directory are removed.
+  5. the staging directory is removed.
 * **A crash at any point** (SIGKILL, power loss) leaves either no journal — DIR holds the old
   set, or the new one after step 4 — or a hot journal, while DIR may hold part of each. The next
-  export into DIR (or `recover`) takes the lock, puts every old file back from `old/`, removes
-  the new ones, and only then deletes the journal; recovery interrupted in turn is simply
-  redone. It then removes everything under `.toolkit-export/`, and the hidden `.NAME.XXXXXXXX.tmp`
+  export into DIR (or `recover`) takes the lock, puts every old file back from its second name,
+  removes the names the commit created, and only then deletes the journal; a recovery
+  interrupted in turn is simply redone. It then removes everything under `.toolkit-export/`, and the hidden `.NAME.XXXXXXXX.tmp`
   and `.bak` files older versions of the toolkit left beside their outputs. A failure inside
   the process (a rename failing, Ctrl-C, SIGTERM) rolls back at once, the same way.
 * So without a journal DIR holds exactly one whole set, and `manifest.json` lists exactly its
@@ -107,7 +108,6 @@ class Staging:
             _lock(self._fd, self.directory, self.lock_timeout, self.on_wait)
             _recover(self.directory, self._fd)
             os.mkdir(self._staging)
-            os.mkdir(self._staging / "new")
         except BaseException as exc:
             self._release()
             if isinstance(exc, OSError):
@@ -120,7 +120,7 @@ class Staging:
         if not plain_name(name) or name in self._names:
             raise ValueError(f"{name!r}: not a new output name")
         self._names.append(name)
-        return self._staging / "new" / name
+        return self._staging / f"new.{name}"
 
     def commit(self, retire: Iterable[str] = ()) -> tuple[list[Path], list[Path]]:
         """Put every staged file in place and remove the `retire` outputs it does not replace.
@@ -128,36 +128,33 @@ class Staging:
         Returns the paths written and the paths removed. Names in `retire` that are not plain
         file names, are staged, or do not exist are ignored.
         """
-        new, old = self._staging / "new", self._staging / "old"
+        staging = self._staging
         for name in self._names:
-            _fsync_file(new / name)
+            _fsync_file(_new(staging, name))
         removed = [
             name
             for name in dict.fromkeys(retire)
             if plain_name(name) and name not in self._names and _is_file(self.directory / name)
         ]
         entries = []
-        os.mkdir(old)
         for name in [*removed, *self._names]:
             final = self.directory / name
             kept = os.path.lexists(final)
             if kept:
-                _keep_aside(final, old / name)
+                _keep_aside(final, _old(staging, name))
             action = "remove" if name in removed else ("replace" if kept else "create")
             entries.append({"name": name, "action": action, "old": kept})
-        _fsync_directory(old)
-        self._write_journal(entries)
+        self._write_journal(entries)  # flushed with the old files' second names: hot
         for name in removed:
             os.unlink(self.directory / name)
         for name in self._names:
-            os.replace(new / name, self.directory / name)
+            os.replace(_new(staging, name), self.directory / name)
         _fsync_directory(self._fd)
-        _fsync_directory(new)
-        os.unlink(self._staging / JOURNAL)
-        _fsync_directory(self._staging)  # the commit point: the new set stands
+        os.unlink(staging / JOURNAL)
+        _fsync_directory(staging)  # the commit point: the new set stands
         self._committed = True
         with contextlib.suppress(OSError):  # leftovers only; the next export removes them
-            shutil.rmtree(self._staging)
+            shutil.rmtree(staging)
         written = [self.directory / name for name in self._names]
         return written, [self.directory / name for name in removed]
 
@@ -238,21 +235,30 @@ def _recover(directory: Path, fd: int) -> None:
 
 
 def _roll_back(directory: Path, fd: int, staging: Path, entries: list[dict[str, object]]) -> None:
-    """Put the old set back: each old file from `old/`, each created one removed (manifest first).
+    """Put the old set back: each old file from its second name, each created one removed.
 
-    Every step can be redone: an old file already put back is no longer in `old/`; a new file
-    not yet renamed is still in `new/`, so the name in DIR is still the old one (or none).
+    The manifest comes first (the journal lists it last). Every step can be redone: an old file
+    already put back no longer has its second name; a created name already removed is gone.
     """
-    new, old = staging / "new", staging / "old"
     for entry in reversed(entries):
         name = str(entry["name"])
         if entry["old"]:
-            if os.path.lexists(old / name):
-                os.replace(old / name, directory / name)
-        elif not os.path.lexists(new / name):
+            if os.path.lexists(_old(staging, name)):
+                os.replace(_old(staging, name), directory / name)
+        else:  # no file of that name before the commit, and none since: the lock was held
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(directory / name)
     _fsync_directory(fd)
+
+
+def _new(staging: Path, name: str) -> Path:
+    """Where the new file of output `name` is staged."""
+    return staging / f"new.{name}"
+
+
+def _old(staging: Path, name: str) -> Path:
+    """The second name the commit gives the old file of output `name`."""
+    return staging / f"old.{name}"
 
 
 def _read_journal(journal: Path) -> list[dict[str, object]]:

@@ -222,9 +222,25 @@ class Child:
         return self.finish()
 
 
-def test_sigkill_between_two_renames_is_rolled_back_by_the_next_export(old_set, tmp_path):
+@pytest.fixture
+def spawn(tmp_path):
+    """`spawn(label, hook, *args)` starts a Child; any still running at the end is killed."""
+    started: list[Child] = []
+
+    def start(label: str, hook: str, *args: object) -> Child:
+        started.append(Child(tmp_path, label, hook, *args))
+        return started[-1]
+
+    yield start
+    for child in started:
+        if child.process.poll() is None:
+            child.process.kill()
+            child.process.communicate()
+
+
+def test_sigkill_between_two_renames_is_rolled_back_by_the_next_export(old_set, tmp_path, spawn):
     out, before = old_set
-    child = Child(tmp_path, "a", "rename:2", "export", EVENTS_CSV, "--out", out)
+    child = spawn("a", "rename:2", "export", EVENTS_CSV, "--out", out)
     child.wait_for("ready")
 
     code, _, _ = child.kill(signal.SIGKILL)
@@ -242,14 +258,14 @@ def test_sigkill_between_two_renames_is_rolled_back_by_the_next_export(old_set, 
     assert assert_whole_set(out)["input"]["path"] == str(EVENTS_CSV)
 
 
-def test_a_second_export_into_the_directory_waits_for_the_first_to_commit(old_set, tmp_path):
+def test_a_second_export_into_the_directory_waits_for_the_first_to_commit(old_set, tmp_path, spawn):
     out, _ = old_set
     other = table_file(tmp_path, "events.csv", "iq-2024-001", "iq-2024-002")
-    first = Child(tmp_path, "first", "rename:2", "export", EVENTS_CSV, "--out", out)
+    first = spawn("first", "rename:2", "export", EVENTS_CSV, "--out", out)
     first.wait_for("ready")  # in the middle of its commit
     staged = snapshot(out)
 
-    second = Child(tmp_path, "second", "lockwait", "export", other, "--out", out, "--to", "csv")
+    second = spawn("second", "lockwait", "export", other, "--out", out, "--to", "csv")
     second.wait_for("waiting")
 
     assert second.process.poll() is None
@@ -293,10 +309,10 @@ def test_an_export_gives_up_after_waiting_for_the_lock_and_changes_nothing(old_s
     (signal.SIGHUP, 129, "error: hung up (SIGHUP); no output was changed\n"),
 ])  # fmt: skip
 def test_sigterm_or_sighup_while_writing_removes_the_staged_files_with_one_line(
-    old_set, tmp_path, signum, code, message
+    old_set, spawn, signum, code, message
 ):
     out, before = old_set
-    child = Child(tmp_path, "a", "parquet", "export", EVENTS_CSV, "--out", out)
+    child = spawn("a", "parquet", "export", EVENTS_CSV, "--out", out)
     child.wait_for("ready")
     assert snapshot(out) != before  # the CSV is staged
 
@@ -304,9 +320,9 @@ def test_sigterm_or_sighup_while_writing_removes_the_staged_files_with_one_line(
     assert snapshot(out) == before
 
 
-def test_sigterm_in_the_middle_of_the_commit_rolls_it_back(old_set, tmp_path):
+def test_sigterm_in_the_middle_of_the_commit_rolls_it_back(old_set, spawn):
     out, before = old_set
-    child = Child(tmp_path, "a", "rename:2", "export", EVENTS_CSV, "--out", out)
+    child = spawn("a", "rename:2", "export", EVENTS_CSV, "--out", out)
     child.wait_for("ready")
     assert (out / "events.csv").read_bytes() != before["events.csv"]  # one file is in place
 
@@ -316,14 +332,14 @@ def test_sigterm_in_the_middle_of_the_commit_rolls_it_back(old_set, tmp_path):
     assert snapshot(out) == before
 
 
-def test_sigkill_while_writing_leaves_files_that_the_next_export_removes(old_set, tmp_path):
+def test_sigkill_while_writing_leaves_files_that_the_next_export_removes(old_set, tmp_path, spawn):
     out, _ = old_set
     # hidden temporary files of earlier toolkit versions, and files that are not the toolkit's
     for name in (".events.csv.k2x9_a0q.tmp", ".manifest.json.0ab1cd2e.bak"):
         (out / name).write_text("left by a killed export\n")
     for name in (".events.csv.keep", "draft.tmp", ".notes.txt.k2x9_a0q.tmp"):
         (out / name).write_text("not the toolkit's\n")
-    child = Child(tmp_path, "a", "parquet", "export", EVENTS_CSV, "--out", out)
+    child = spawn("a", "parquet", "export", EVENTS_CSV, "--out", out)
     child.wait_for("ready")
 
     assert child.kill(signal.SIGKILL)[0] == -signal.SIGKILL
@@ -336,13 +352,13 @@ def test_sigkill_while_writing_leaves_files_that_the_next_export_removes(old_set
     assert_whole_set(out, ".events.csv.keep", "draft.tmp", ".notes.txt.k2x9_a0q.tmp")
 
 
-def test_ctrl_c_while_the_workbook_is_written_exits_130_with_one_line(old_set, tmp_path):
+def test_ctrl_c_while_the_workbook_is_written_exits_130_with_one_line(old_set, spawn):
     """The interrupt lands as the data sheet's zip member is being closed: the window where
     Ctrl-C used to turn into `unexpected ValueError: Can't close the ZIP file` (exit 2) and
     `Exception ignored` tracebacks. It is microseconds wide, so the process signals itself at
     its start instead of racing a Ctrl-C from outside."""
     out, before = old_set
-    child = Child(tmp_path, "a", "zipclose:2", "export", EVENTS_CSV, "--out", out)
+    child = spawn("a", "zipclose:2", "export", EVENTS_CSV, "--out", out)
 
     assert child.finish() == (130, "", "error: interrupted; no output was changed\n")
     assert snapshot(out) == before

@@ -27,9 +27,10 @@ What a reader of an output directory DIR can rely on:
   set, or the new one after step 4 — or a hot journal, while DIR may hold part of each. The next
   export into DIR (or `recover`) takes the lock, puts every old file back from its second name,
   removes the names the commit created, and only then deletes the journal; a recovery
-  interrupted in turn is simply redone. It then removes everything under `.toolkit-export/`, and the hidden `.NAME.XXXXXXXX.tmp`
-  and `.bak` files older versions of the toolkit left beside their outputs. A failure inside
-  the process (a rename failing, Ctrl-C, SIGTERM) rolls back at once, the same way.
+  interrupted in turn is simply redone. It then removes everything under `.toolkit-export/`,
+  and the hidden `.NAME.XXXXXXXX.tmp` and `.bak` files older versions of the toolkit left
+  beside their outputs. A failure inside the process (a rename failing, Ctrl-C, SIGTERM) rolls
+  back at once, the same way.
 * So without a journal DIR holds exactly one whole set, and `manifest.json` lists exactly its
   files with their sha256. The journal exists only while a commit runs (milliseconds) or after a
   crash inside one, until the next export; a reader that does not lock can tell those instants by

@@ -169,17 +169,23 @@ def table_file(tmp_path: Path, name: str, *ids: str) -> Path:
     return path
 
 
-@pytest.fixture
-def old_set(tmp_path) -> tuple[Path, dict[str, object]]:
-    """An output directory holding a quarantined export (with a rejected file), and its bytes."""
-    out = tmp_path / "out"
-    source = tmp_path / "old" / "events.csv"
-    source.parent.mkdir()
+@pytest.fixture(scope="module")
+def quarantined(tmp_path_factory) -> Path:
+    """A quarantined export (with a rejected file) of a two-row table, made once."""
+    source = tmp_path_factory.mktemp("old") / "events.csv"
     source.write_text(
         csv_text([event_row(), event_row("iq-2024-002", date="2024-02-30")]), encoding="utf-8"
     )
+    out = source.parent / "out"
     export_table(load_table(source), out, EVENTS, quarantine=True)
     assert (out / "events.rejected.csv").exists()
+    return out
+
+
+@pytest.fixture
+def old_set(quarantined, tmp_path) -> tuple[Path, dict[str, object]]:
+    """An output directory holding that export, and its bytes."""
+    out = shutil.copytree(quarantined, tmp_path / "out")
     return out, snapshot(out)
 
 

@@ -645,7 +645,7 @@ def test_an_interrupt_while_writing_changes_nothing(previous, monkeypatch):
     assert snapshot(out) == before
 
 
-def test_outputs_are_written_under_hidden_temporary_names_then_renamed(previous, monkeypatch):
+def test_outputs_are_staged_in_the_toolkit_export_directory_then_renamed(previous, monkeypatch):
     out, _, table = previous
     real_replace = os.replace
     renames: list[tuple[Path, Path]] = []
@@ -659,12 +659,10 @@ def test_outputs_are_written_under_hidden_temporary_names_then_renamed(previous,
     export_table(table, out, EVENTS, quarantine=True)
 
     names = [*OUTPUTS[:3], "events.rejected.csv", "manifest.json"]
-    assert [dst for _, dst in renames] == [out / name for name in names]
-    for src, dst in renames:
-        assert src.parent == out
-        assert src.name.startswith(f".{dst.name}.")
-        assert src.name.endswith(".tmp")
-    assert sorted(p.name for p in out.iterdir()) == sorted(names)  # no temporary file left
+    into_out = [(src, dst) for src, dst in renames if dst.parent == out]
+    assert [dst for _, dst in into_out] == [out / name for name in names]  # the manifest last
+    assert [src for src, _ in into_out] == [out / ".toolkit-export" / f"new.{n}" for n in names]
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)  # no staging area left
 
 
 def test_outputs_get_ordinary_file_permissions_not_the_temporary_files_0600(published):
@@ -682,9 +680,10 @@ def test_a_rename_failing_during_commit_leaves_the_previous_outputs(previous, mo
     calls = []
 
     def replace_then_fail(src, dst):
-        calls.append(dst)
-        if len(calls) == 2:
-            raise OSError(5, "Input/output error")
+        if Path(dst).parent == out:  # the second output renamed into place
+            calls.append(dst)
+            if len(calls) == 2:
+                raise OSError(5, "Input/output error")
         real_replace(src, dst)
 
     monkeypatch.setattr(toolkit.export.atomic.os, "replace", replace_then_fail)

@@ -1,5 +1,6 @@
 """The `toolkit` command's process: `python -m toolkit`, and the installed console script."""
 
+import signal
 import sys
 
 
@@ -10,11 +11,20 @@ def main() -> None:
     as it is in a development environment: 0.12 s at every start of a command that never
     synthesises data. The command's own process skips it; importing `toolkit` or
     `toolkit.cli` as a library changes nothing.
+
+    SIGTERM and SIGHUP stop a command the way Ctrl-C does (`toolkit.cli.signals`): what it
+    staged is removed, one `error:` line, exit 128 + the signal's number.
     """
     sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
-    from toolkit.cli import main as cli
+    try:
+        from toolkit.cli import main as cli
+        from toolkit.cli.signals import stop_on_signals
 
-    cli()
+        stop_on_signals()
+        cli()
+    except KeyboardInterrupt as exc:  # a signal before a command could answer it
+        sys.stderr.write("error: interrupted\n")
+        sys.exit(128 + getattr(exc, "signum", signal.SIGINT))
 
 
 if __name__ == "__main__":

@@ -144,9 +144,12 @@ def guarded(body: Callable[[], int]) -> None:
         if State.debug:
             traceback.print_exc()
         fail(str(exc))
-    except KeyboardInterrupt:
-        typer.echo("error: interrupted; no output was changed", err=True)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (toolkit.cli.signals)
+        from toolkit.cli.signals import stopped
+
+        message, status = stopped(exc)
+        typer.echo(f"error: {message}; no output was changed", err=True)
+        raise typer.Exit(status) from None
     except typer.Exit:
         raise
     except Exception as exc:

@@ -1,12 +1,18 @@
 """Publish a validated table: clean CSV, Parquet, the editors' workbook, and a manifest.
 
 Nothing is lost: every input row lands in the outputs or in `<stem>.rejected.csv` with its
-reasons. Nothing is half-written: all files are staged and renamed into place together.
+reasons. Nothing is half-written: an output directory holds one export set, whole, described
+by its `manifest.json`. All files are staged and committed together under the directory's
+lock (`toolkit.export.atomic`), and the commit removes the outputs of the previous set that
+the new one does not write: a stale `<stem>.rejected.csv` after a clean export, the Parquet
+file and workbook after `--to csv`, another table's outputs that the manifest it replaces
+lists (unless they changed since).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +21,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from toolkit.errors import ExportError
-from toolkit.export.atomic import Staging
+from toolkit.export.atomic import LOCK_TIMEOUT, Staging, plain_name
 from toolkit.export.frames import analysis, clean_text
 from toolkit.export.parquet import write_parquet
 from toolkit.loading import LINE, ROW, Table
@@ -28,6 +34,7 @@ if TYPE_CHECKING:
     from toolkit.export.xlsx import Issue
 
 FORMATS = ("csv", "parquet", "xlsx")
+_OUTPUT_SUFFIXES = tuple(f".{ext}" for ext in FORMATS)  # `.rejected.csv` included
 MAX_ISSUES_IN_WORKBOOK = 10_000
 
 
@@ -41,6 +48,7 @@ class ExportResult:
     rejected_rows: int = 0
     refused: str | None = None  # why nothing was written, when nothing was
     manifest: dict[str, object] = field(default_factory=dict)
+    removed: tuple[Path, ...] = ()  # outputs of the previous set that this one does not write
 
     @property
     def ok(self) -> bool:
@@ -136,11 +144,16 @@ def export_table(
     formats: tuple[str, ...] = FORMATS,
     quarantine: bool = False,
     max_findings: int | None = DEFAULT_MAX_FINDINGS,
+    lock_timeout: float = LOCK_TIMEOUT,
+    on_wait: Callable[[Path], None] | None = None,
 ) -> ExportResult:
     """Validate `table`, then write `<stem>.csv|.parquet|.xlsx` and `manifest.json` to `out_dir`.
 
     With errors and no `quarantine`, nothing is written. With `quarantine`, rows with errors go
-    to `<stem>.rejected.csv` with their reasons and the others are exported.
+    to `<stem>.rejected.csv` with their reasons and the others are exported. The new set
+    replaces the directory's previous one in one commit. Another export into `out_dir` runs
+    first: this one waits up to `lock_timeout` seconds for it (calling `on_wait(out_dir)` once
+    when it starts waiting), then fails with an `ExportError`.
 
     Example:
         >>> result = export_table(load_table("fixtures/events.csv"), "out")
@@ -161,14 +174,48 @@ def export_table(
         )
     # SHA-256 runs outside the GIL: the input is hashed while it is validated, each output
     # while the next one is written
-    with ThreadPoolExecutor(max_workers=1) as hasher:
+    hasher = ThreadPoolExecutor(max_workers=1)
+    try:
         input_hash = hasher.submit(lambda: table.sha256)
-        return _export(table, out, schema, formats, quarantine, max_findings, hasher, input_hash)
+        staging = Staging(out, lock_timeout=lock_timeout, on_wait=on_wait)
+        return _export(
+            table, staging, schema, formats, quarantine, max_findings, hasher, input_hash
+        )
+    finally:
+        hasher.shutdown(cancel_futures=True)  # after a failure, the files left to hash are gone
+
+
+def _retired(out: Path, stem: str, table: Table) -> list[str]:
+    """The outputs of the directory's previous set, which the new set replaces.
+
+    Every output of this stem; and each file the previous manifest lists (another table's
+    outputs) that still holds the bytes it recorded: a file changed since is no longer the
+    toolkit's to remove. The input itself is never among them, whatever its name.
+    """
+    names = [f"{stem}.{ext}" for ext in FORMATS] + [f"{stem}.rejected.csv"]
+    try:
+        listed = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+        listed = dict(listed)
+    except (OSError, ValueError, KeyError, TypeError):
+        listed = {}  # no manifest, or not one the toolkit wrote
+    for name, entry in listed.items():
+        if (
+            isinstance(name, str)
+            and name.endswith(_OUTPUT_SUFFIXES)
+            and plain_name(name)
+            and name not in names
+            and isinstance(entry, dict)
+            and (out / name).is_file()
+            and file_sha256(out / name) == entry.get("sha256")
+        ):
+            names.append(name)
+    source = table.path.resolve()
+    return [name for name in names if plain_name(name) and (out / name).resolve() != source]
 
 
 def _export(
     table: Table,
-    out: Path,
+    staging: Staging,
     schema: Schema | CompiledSchema | None,
     formats: tuple[str, ...],
     quarantine: bool,
@@ -213,7 +260,7 @@ def _export(
         outputs[name] = (rows, hasher.submit(file_sha256, path))
 
     clean = None
-    with Staging(out) as staging:
+    with staging:
         if "csv" in formats:
             path = staging.path(f"{stem}.csv")
             clean = clean_text(kept, spec)
@@ -260,8 +307,10 @@ def _export(
         }
         path = staging.path("manifest.json")
         path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        written = staging.commit()
-    return ExportResult(report, tuple(written), kept.height, rejected, manifest=manifest)
+        written, removed = staging.commit(retire=_retired(staging.directory, stem, table))
+    return ExportResult(
+        report, tuple(written), kept.height, rejected, manifest=manifest, removed=tuple(removed)
+    )
 
 
 def _version() -> str:

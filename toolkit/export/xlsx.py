@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -364,13 +365,55 @@ def write_xlsx(
                 dimension=dimension,
                 size_bound=xml_size_bound(values),
             )
-    except BaseException:
-        _abandon(wb)
+    except BaseException as exc:
+        _abandon(wb, exc)
+        interrupt = _interrupt(exc)
+        if interrupt is not None and interrupt is not exc:
+            raise interrupt from None  # Ctrl-C, not the zip error it caused on the way out
         raise
 
 
-def _abandon(wb: Workbook) -> None:
-    """Close the write-only sheets' temporary files after a failed write."""
+def _abandon(wb: Workbook, exc: BaseException) -> None:
+    """Close what a failed write left open: the write-only sheets' temporary files, and the
+    zip archives (openpyxl's, the spliced copy's) that an interrupt left with a member half
+    written. zipfile would refuse to close those later, when they are collected, and print
+    `Exception ignored … Can't close the ZIP file` tracebacks; the file is discarded anyway."""
     for ws in wb.worksheets:
         with contextlib.suppress(Exception):
             ws.close()
+    for archive in _open_archives(exc):
+        archive._writing = False  # type: ignore[attr-defined]  # the member is abandoned
+        with contextlib.suppress(Exception):
+            archive.close()
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and the exceptions it was raised while handling."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__context__
+
+
+def _interrupt(exc: BaseException) -> KeyboardInterrupt | None:
+    """The interrupt (Ctrl-C, or a signal the command turns into one) behind `exc`, if any."""
+    return next((e for e in _chain(exc) if isinstance(e, KeyboardInterrupt)), None)
+
+
+def _open_archives(exc: BaseException) -> list[zipfile.ZipFile]:
+    """The zip archives still open for writing in the frames `exc` and its causes unwound."""
+    found: dict[int, zipfile.ZipFile] = {}
+    for e in _chain(exc):
+        tb = e.__traceback__
+        while tb is not None:
+            for value in tb.tb_frame.f_locals.values():
+                if (
+                    isinstance(value, zipfile.ZipFile)
+                    and value.fp is not None
+                    and value.mode != "r"
+                ):
+                    found[id(value)] = value
+            tb = tb.tb_next
+    return list(found.values())

@@ -1,0 +1,406 @@
+"""GeoJSON reader: a FeatureCollection of points loads like any other table.
+
+How UCDP and many other event datasets publish: one Feature per event, its `properties` the
+columns, its point the place. The table gets
+
+- one column per property, in the order the properties first appear (a property that only
+  later features carry is still a column; features without it are empty there);
+- then `latitude` and `longitude` from each point (the order of the UCDP CSV release), and
+  `altitude` only when some point has a third coordinate;
+- the feature's position (1-based) as the row; there are no lines (`line` stays null, as
+  for Parquet).
+
+Values become the same canonical text as Parquet cells: strings as they are, integers `3`,
+other numbers in their shortest form (`5.399784`, `1e-07` becomes `1e-7`), `true`/`false`,
+and null is missing. An empty string stays an empty string (the toolkit treats it as missing
+like a blank CSV cell). A feature whose geometry is null, or a point with no coordinates,
+has empty `latitude`/`longitude`.
+
+Refused with one `InputError` each, naming the feature (its position) and the member: text
+that is not JSON (with its line and column) or not UTF-8; `NaN`/`Infinity`; a key repeated
+inside one object (JSON keeps the last one, silently dropping a value); anything but a
+FeatureCollection; a geometry other than Point; coordinates that are not 2 or 3 numbers;
+a coordinate reference system other than WGS 84 longitude/latitude; a member of a feature
+outside `type`, `id`, `properties`, `geometry` and `bbox` (it would be lost); and nested
+values (an object or array as a property), like the Parquet reader's nested columns: a cell
+holds one value, and JSON text written into it would be a blob no column kind can check. Flatten
+such properties before loading (`ogr2ogr`, `jq`).
+
+Where the point and the properties overlap, one column holds both and nothing is dropped:
+a property named `latitude` (`longitude`, `altitude`) keeps its place and its text, is filled
+from the point where it is empty, and must agree with the point (as numbers) where both are
+given; otherwise the file is refused, naming the first feature where they differ. A
+feature's own `id` (outside its properties) is treated the same way against a property
+`id`, and otherwise becomes the first column `id`.
+
+Speed: Python's `json` module parses the document once (the only per-feature Python work
+besides C-level list building); columns are then built whole, one typed polars Series per
+JSON type present in a column.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from toolkit.errors import InputError
+from toolkit.loading.table import Table, make_table, number_text
+
+POINT_COLUMNS = ("latitude", "longitude")
+ALTITUDE = "altitude"
+FEATURE_ID = "id"
+
+_FEATURE_MEMBERS = frozenset({"type", "id", "properties", "geometry", "bbox"})
+# names of WGS 84 longitude/latitude; RFC 7946 dropped `crs`, older files still carry it
+_WGS84 = frozenset(
+    {
+        "urn:ogc:def:crs:ogc:1.3:crs84",
+        "urn:ogc:def:crs:ogc::crs84",
+        "urn:ogc:def:crs:epsg::4326",
+        "urn:ogc:def:crs:epsg:6.6:4326",
+        "epsg:4326",
+        "crs84",
+    }
+)
+_GEOMETRIES = frozenset(
+    {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+)
+_MISSING = object()
+_JSON_TYPES: dict[type, str] = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+
+def _kind(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _first(values: Iterable[Any], bad: Callable[[Any], bool]) -> int:
+    """1-based position of the first value for which `bad` holds (error paths only)."""
+    return next(i for i, v in enumerate(values, 1) if bad(v))
+
+
+# --- parsing --------------------------------------------------------------------------
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RepeatedKeyError(key)
+            seen.add(key)
+    return out
+
+
+class _RepeatedKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|NaN|-?Infinity')
+
+
+def _constant_position(text: str) -> str:
+    """`line L, column C: ` of the first NaN or Infinity outside a string (error path only)."""
+    for match in _TOKEN.finditer(text):
+        if not match.group().startswith('"'):
+            offset = match.start()
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            return f"line {line}, column {column}: "
+    return ""
+
+
+def _parse(path: Path, data: bytes) -> Any:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"{path}: line {line} is not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+            "GeoJSON is always UTF-8"
+        ) from exc
+    if not text.strip():
+        raise InputError(f"{path}: no FeatureCollection: the file is empty")
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
+        ) from exc
+    except _RepeatedKeyError as exc:
+        raise InputError(
+            f"{path}: the key {exc.key!r} appears twice in one object; "
+            "JSON keeps only the last value"
+        ) from exc
+    except ValueError as exc:  # NaN, Infinity: Python's json accepts them, JSON does not
+        raise InputError(f"{path}: {_constant_position(text)}not valid JSON ({exc})") from exc
+    except RecursionError as exc:
+        raise InputError(f"{path}: not a table: the JSON is nested too deeply") from exc
+
+
+def _collection(path: Path, doc: Any) -> list[Any]:
+    """The features of a FeatureCollection, after checking it is one in WGS 84."""
+    if not isinstance(doc, dict):
+        raise InputError(
+            f"{path}: is not GeoJSON: expected a FeatureCollection, found {_kind(doc)}"
+        )
+    kind = doc.get("type")
+    if kind != "FeatureCollection":
+        if kind == "Feature" or kind in _GEOMETRIES or kind == "GeometryCollection":
+            raise InputError(
+                f"{path}: is a single GeoJSON {kind}; a table is a FeatureCollection of points"
+            )
+        raise InputError(
+            f'{path}: is not GeoJSON: expected "type": "FeatureCollection", found {kind!r}'
+            if "type" in doc
+            else f'{path}: is not GeoJSON: the object has no "type": "FeatureCollection"'
+        )
+    crs = doc.get("crs")
+    if crs is not None:
+        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+        if not isinstance(name, str) or name.strip().lower() not in _WGS84:
+            raise InputError(
+                f"{path}: coordinates are in {name if isinstance(name, str) else crs!r}, "
+                "not WGS 84 longitude/latitude; reproject the file first "
+                "(e.g. ogr2ogr -t_srs EPSG:4326)"
+            )
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise InputError(
+            f'{path}: the FeatureCollection has no "features" array'
+            if features is None
+            else f'{path}: "features" is {_kind(features)}, expected an array of features'
+        )
+    return features
+
+
+def _check_features(path: Path, features: list[Any]) -> None:
+    """Every feature is an object of type Feature with no members that would be lost."""
+    if not set(map(type, features)) <= {dict}:
+        i = _first(features, lambda f: not isinstance(f, dict))
+        raise InputError(f"{path}: feature {i} is {_kind(features[i - 1])}, not a Feature object")
+    kinds = {f.get("type") for f in features}
+    if kinds - {"Feature"}:
+        i = _first(features, lambda f: f.get("type") != "Feature")
+        raise InputError(
+            f'{path}: feature {i} has "type" {features[i - 1].get("type")!r}, expected "Feature"'
+        )
+    members = set(chain.from_iterable(features))
+    if members - _FEATURE_MEMBERS:
+        i = _first(features, lambda f: bool(set(f) - _FEATURE_MEMBERS))
+        extra = sorted(set(features[i - 1]) - _FEATURE_MEMBERS)[0]
+        raise InputError(
+            f"{path}: feature {i} has a member {extra!r} outside its properties; "
+            'it would be lost: move it into "properties"'
+        )
+
+
+# --- values ---------------------------------------------------------------------------
+
+
+def _typed_text(kind: type, values: list[Any]) -> pl.Series:
+    """Canonical text of values that are all `kind` or None."""
+    if kind is str:
+        return pl.Series(values, dtype=pl.String)
+    if kind is bool:
+        return pl.Series(values, dtype=pl.Boolean).cast(pl.String)
+    if kind is int:
+        try:
+            return pl.Series(values, dtype=pl.Int64).cast(pl.String)
+        except (OverflowError, TypeError):  # beyond 64 bits: Python's own digits are exact
+            return pl.Series([None if v is None else str(v) for v in values], dtype=pl.String)
+    numbers = pl.Series("n", values, dtype=pl.Float64)
+    return numbers.to_frame().select(number_text(pl.col("n"))).to_series()
+
+
+def _column_text(path: Path, name: str, values: list[Any]) -> pl.Series:
+    """One property across all features, as canonical text (None where missing)."""
+    kinds = set(map(type, values)) - {type(None)}
+    nested = kinds & {dict, list}
+    if nested:
+        i = _first(values, lambda v: isinstance(v, (dict, list)))
+        raise InputError(
+            f"{path}: feature {i}: property {name!r} is {_kind(values[i - 1])}; "
+            "a table cell holds one value: flatten nested properties before loading"
+        )
+    if not kinds:
+        return pl.Series(name, [None] * len(values), dtype=pl.String)
+    if kinds == {str}:
+        return pl.Series(name, values, dtype=pl.String)
+    parts = [
+        _typed_text(k, values if len(kinds) == 1 else [v if type(v) is k else None for v in values])
+        for k in sorted(kinds, key=lambda k: k.__name__)
+    ]
+    return pl.select(pl.coalesce(parts)).to_series().rename(name)
+
+
+def _properties(path: Path, features: list[Any]) -> dict[str, pl.Series]:
+    props = [f.get("properties") for f in features]
+    if not set(map(type, props)) <= {dict, type(None)}:
+        i = _first(props, lambda p: not isinstance(p, (dict, type(None))))
+        raise InputError(
+            f'{path}: feature {i}: "properties" is {_kind(props[i - 1])}, expected an object or null'
+        )
+    present = [p for p in props if p]
+    names = list(dict.fromkeys(chain.from_iterable(present)))
+    if len(present) < len(props):
+        props = [p or {} for p in props]
+    return {name: _column_text(path, name, [p.get(name) for p in props]) for name in names}
+
+
+def _points(path: Path, features: list[Any]) -> dict[str, pl.Series]:
+    """latitude, longitude (and altitude when given) of each feature's point, as text."""
+    geometries = [f.get("geometry", _MISSING) for f in features]
+    if _MISSING in geometries:
+        i = _first(geometries, lambda g: g is _MISSING)
+        raise InputError(
+            f'{path}: feature {i} has no "geometry" member (write "geometry": null '
+            "for a feature without a place)"
+        )
+    if not set(map(type, geometries)) <= {dict, type(None)}:
+        i = _first(geometries, lambda g: not isinstance(g, (dict, type(None))))
+        raise InputError(
+            f'{path}: feature {i}: "geometry" is {_kind(geometries[i - 1])}, '
+            "expected a Point object or null"
+        )
+    kinds = {g.get("type") for g in geometries if g is not None}
+    if kinds - {"Point"}:
+        i = _first(geometries, lambda g: g is not None and g.get("type") != "Point")
+        raise InputError(
+            f"{path}: feature {i} has a {geometries[i - 1].get('type')!r} geometry; only "
+            "points (or null) load as latitude/longitude"
+        )
+    coordinates = [None if g is None else g.get("coordinates", _MISSING) for g in geometries]
+    lengths = np.fromiter(
+        (len(c) if type(c) is list else 0 if c is None else -1 for c in coordinates),
+        np.int64,
+        count=len(coordinates),
+    )
+    flat = (
+        list(chain.from_iterable(c for c in coordinates if c))
+        if ((lengths == 0) | (lengths == 2) | (lengths == 3)).all()
+        else None
+    )
+    if flat is None or not set(map(type, flat)) <= {int, float}:
+        i = _first(
+            coordinates,
+            lambda c: (
+                c is not None
+                and (
+                    type(c) is not list
+                    or len(c) not in (0, 2, 3)
+                    or not all(type(x) in (int, float) for x in c)
+                )
+            ),
+        )
+        shown = "missing" if coordinates[i - 1] is _MISSING else json.dumps(coordinates[i - 1])
+        raise InputError(
+            f"{path}: feature {i}: the point's coordinates are {_clip(shown)}; "
+            "expected [longitude, latitude] (numbers, optionally an altitude)"
+        )
+    values = pl.Series("v", flat, dtype=pl.Float64)
+    text = values.to_frame().select(number_text(pl.col("v"))).to_series()
+    # the flat coordinates go back to their features: feature i owns flat[start[i]:...]
+    start = np.cumsum(lengths) - lengths
+    out: dict[str, pl.Series] = {}
+    for name, offset, mask in (
+        ("latitude", 1, lengths > 0),
+        ("longitude", 0, lengths > 0),
+        (ALTITUDE, 2, lengths == 3),
+    ):
+        if name == ALTITUDE and not mask.any():
+            break
+        column = pl.Series(name, [None] * len(features), dtype=pl.String)
+        if mask.any():
+            column = column.scatter(np.flatnonzero(mask), text.gather(start[mask] + offset))
+        out[name] = column
+    return out
+
+
+def _feature_ids(path: Path, features: list[Any]) -> pl.Series | None:
+    if not any("id" in f for f in features):
+        return None
+    return _column_text(path, FEATURE_ID, [f.get("id") for f in features])
+
+
+# --- assembling -----------------------------------------------------------------------
+
+
+def _merge(
+    path: Path, name: str, given: pl.Series, derived: pl.Series, what: str, numeric: bool
+) -> pl.Series:
+    """One column from a property and the same value taken from the feature; refuse conflicts."""
+    frame = pl.DataFrame({"given": given, "derived": derived})
+    g, d = pl.col("given"), pl.col("derived")
+    if numeric:
+        differs = g.cast(pl.Float64, strict=False).is_null() | (
+            g.cast(pl.Float64, strict=False) != d.cast(pl.Float64)
+        )
+    else:
+        differs = g != d
+    conflicts = frame.select(pl.arg_where(g.is_not_null() & d.is_not_null() & differs)).to_series()
+    if conflicts.len():
+        i = int(conflicts[0])
+        raise InputError(
+            f"{path}: feature {i + 1}: property {name!r} is {given[i]!r} but the {what} "
+            f"says {derived[i]!r}; make them agree (or rename the property)"
+        )
+    return frame.select(pl.coalesce(g, d)).to_series().rename(name)
+
+
+def read_geojson(path: Path) -> Table:
+    """Read a GeoJSON FeatureCollection of points as an all-text Table, one row per feature."""
+    features = _collection(path, _parse(path, path.read_bytes()))
+    _check_features(path, features)
+    columns = _properties(path, features)
+    ids = _feature_ids(path, features)
+    if ids is not None:
+        if FEATURE_ID in columns:
+            columns[FEATURE_ID] = _merge(
+                path, FEATURE_ID, columns[FEATURE_ID], ids, 'feature\'s "id"', numeric=False
+            )
+        else:
+            columns = {FEATURE_ID: ids, **columns}
+    for name, point in _points(path, features).items():
+        if name in columns:
+            columns[name] = _merge(path, name, columns[name], point, "point", numeric=True)
+        else:
+            columns[name] = point
+    header = list(columns)
+    rows = np.arange(1, len(features) + 1)
+    return make_table(
+        path,
+        "geojson",
+        header,
+        pl.DataFrame(list(columns.values())),
+        rows=pl.Series(rows),
+        lines=pl.Series([None] * len(features), dtype=pl.UInt32),
+        header_line=None,
+    )

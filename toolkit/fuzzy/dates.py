@@ -6,8 +6,14 @@
     2003~  2003?  2003%   approximate, uncertain, both
 
 Parsed into `start` and `end` (the first and last day the value can mean; an open end is
-null), `precision` (the coarsest of day, month, year), `approximate`, `uncertain`, and `ok`
-(null for a missing value, false when the text is not in the subset or names no real day).
+null), `precision` (the coarsest of day, month, year), `approximate` and `uncertain` (on
+either side), the same per side, and `ok` (null for a missing value, false when the text is
+not in the subset or names no real day).
+
+Per side: `start_approximate`, `start_uncertain` come from the qualifier of the interval's
+first date, `end_approximate`, `end_uncertain` from its second (`2024-03-22~/2024-03-24?`:
+the start is approximate, the end uncertain); a single date is both sides (`2003~`: both
+approximate); an open side (`..`) has no date and so null flags, like its null day.
 """
 
 from __future__ import annotations
@@ -16,7 +22,18 @@ import polars as pl
 
 from toolkit.fuzzy.distinct import per_distinct
 
-DATE_FIELDS = ("start", "end", "precision", "approximate", "uncertain", "ok")
+DATE_FIELDS = (
+    "start",
+    "end",
+    "precision",
+    "approximate",
+    "uncertain",
+    "start_approximate",
+    "start_uncertain",
+    "end_approximate",
+    "end_uncertain",
+    "ok",
+)
 
 _SIDE = r"(?:(\.\.)|(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?)"
 _PATTERN = rf"^{_SIDE}(?:(/){_SIDE})?$"
@@ -46,6 +63,10 @@ _DTYPE = pl.Struct(
         "precision": pl.String,
         "approximate": pl.Boolean,
         "uncertain": pl.Boolean,
+        "start_approximate": pl.Boolean,
+        "start_uncertain": pl.Boolean,
+        "end_approximate": pl.Boolean,
+        "end_uncertain": pl.Boolean,
         "ok": pl.Boolean,
     }
 )
@@ -80,6 +101,14 @@ def _parse(text: pl.Series) -> pl.Series:
     )
     qualifiers = pl.concat_str([f["a_q"].fill_null(""), f["b_q"].fill_null("")])
     valid = pl.col("ok")
+    # the qualifier of each side's date: the first side's, and for a single date the same
+    start_q = pl.when(valid & a_date).then(f["a_q"].fill_null(""))
+    end_q = (
+        pl.when(valid & interval & b_date)
+        .then(f["b_q"].fill_null(""))
+        .when(valid & ~interval)
+        .then(f["a_q"].fill_null(""))
+    )
     out = sides.with_columns(ok=ok).select(
         start=pl.when(valid & a_date).then(pl.col("a_start")),
         end=pl.when(valid & interval & b_date)
@@ -89,6 +118,10 @@ def _parse(text: pl.Series) -> pl.Series:
         precision=pl.when(valid).then(precision),
         approximate=pl.when(valid).then(qualifiers.str.contains(r"[~%]")),
         uncertain=pl.when(valid).then(qualifiers.str.contains(r"[?%]")),
+        start_approximate=start_q.str.contains(r"[~%]"),
+        start_uncertain=start_q.str.contains(r"[?%]"),
+        end_approximate=end_q.str.contains(r"[~%]"),
+        end_uncertain=end_q.str.contains(r"[?%]"),
         ok=pl.when(pl.col("input_null")).then(None).otherwise(valid),
     )
     return out.to_struct(text.name)

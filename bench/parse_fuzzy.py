@@ -8,7 +8,10 @@ Two columns of each kind: one as event tables have it (the `date` and `personnel
 `bench/generate.py`'s distribution, few distinct values, so `per_distinct` parses each once),
 and one where every value is distinct (the parser runs on the whole column). The values are
 made here with numpy from a fixed seed, so every run and every checkout parses the same
-text. Prints the median seconds and values/s per case, and which toolkit was imported.
+text. Prints, per case, the median wall seconds, values/s, and the median CPU seconds of the
+process (all threads): on a shared machine the CPU time moves much less than the wall time
+when neighbours are busy, so compare that one between checkouts. And which toolkit was
+imported.
 """
 
 from __future__ import annotations
@@ -88,17 +91,19 @@ def main() -> None:
         **{k: (parse_count, v) for k, v in count_columns(args.rows, args.seed).items()},
     }
     print(f"toolkit from {toolkit.__file__}; {args.rows:,} values per case")
-    print(f"{'case':<18}{'distinct':>10}{'median s':>10}{'values/s':>14}")
+    print(f"{'case':<18}{'distinct':>10}{'median s':>10}{'values/s':>14}{'cpu s':>8}")
     for name, (parse, values) in cases.items():
         frame = values.rename("v").to_frame()
-        times = []
+        wall, cpu = [], []
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             frame.select(parse(pl.col("v")))
-            times.append(time.perf_counter() - t0)
-        seconds = statistics.median(times)
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        seconds = statistics.median(wall)
         print(
             f"{name:<18}{values.n_unique():>10,}{seconds:>10.3f}{args.rows / seconds:>14,.0f}"
+            f"{statistics.median(cpu):>8.2f}"
         )
 
 

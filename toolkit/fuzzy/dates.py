@@ -99,29 +99,34 @@ def _parse(text: pl.Series) -> pl.Series:
     precision = pl.max_horizontal(a_prec, b_prec).replace_strict(
         {v: k for k, v in _PRECISION_RANK.items()}, default=None, return_dtype=pl.String
     )
-    qualifiers = pl.concat_str([f["a_q"].fill_null(""), f["b_q"].fill_null("")])
     valid = pl.col("ok")
-    # the qualifier of each side's date: the first side's, and for a single date the same
-    start_q = pl.when(valid & a_date).then(f["a_q"].fill_null(""))
-    end_q = (
-        pl.when(valid & interval & b_date)
-        .then(f["b_q"].fill_null(""))
-        .when(valid & ~interval)
-        .then(f["a_q"].fill_null(""))
-    )
-    out = sides.with_columns(ok=ok).select(
-        start=pl.when(valid & a_date).then(pl.col("a_start")),
-        end=pl.when(valid & interval & b_date)
-        .then(pl.col("b_end"))
-        .when(valid & ~interval)
-        .then(pl.col("a_end")),
+    # each side's flags, read once from its one-character qualifier
+    flags = {
+        f"{side}_{flag}": f[f"{side}_q"].is_in(marks).fill_null(False)
+        for side in ("a", "b")
+        for flag, marks in (("approximate", ["~", "%"]), ("uncertain", ["?", "%"]))
+    }
+    g = {name: pl.col(name) for name in flags}
+    # the start is the first side's date; the end the second's, or the single date's own
+    start_side = valid & a_date
+    end_is_b = valid & interval & b_date
+    end_is_a = valid & ~interval
+    out = sides.with_columns(ok=ok, **flags).select(
+        start=pl.when(start_side).then(pl.col("a_start")),
+        end=pl.when(end_is_b).then(pl.col("b_end")).when(end_is_a).then(pl.col("a_end")),
         precision=pl.when(valid).then(precision),
-        approximate=pl.when(valid).then(qualifiers.str.contains(r"[~%]")),
-        uncertain=pl.when(valid).then(qualifiers.str.contains(r"[?%]")),
-        start_approximate=start_q.str.contains(r"[~%]"),
-        start_uncertain=start_q.str.contains(r"[?%]"),
-        end_approximate=end_q.str.contains(r"[~%]"),
-        end_uncertain=end_q.str.contains(r"[?%]"),
+        approximate=pl.when(valid).then(g["a_approximate"] | g["b_approximate"]),
+        uncertain=pl.when(valid).then(g["a_uncertain"] | g["b_uncertain"]),
+        start_approximate=pl.when(start_side).then(g["a_approximate"]),
+        start_uncertain=pl.when(start_side).then(g["a_uncertain"]),
+        end_approximate=pl.when(end_is_b)
+        .then(g["b_approximate"])
+        .when(end_is_a)
+        .then(g["a_approximate"]),
+        end_uncertain=pl.when(end_is_b)
+        .then(g["b_uncertain"])
+        .when(end_is_a)
+        .then(g["a_uncertain"]),
         ok=pl.when(pl.col("input_null")).then(None).otherwise(valid),
     )
     return out.to_struct(text.name)

@@ -177,7 +177,12 @@ def test_a_utf8_byte_order_mark_is_ignored(tmp_path):
 
 
 def test_wgs84_crs_names_are_accepted(tmp_path):
-    for name in ("urn:ogc:def:crs:OGC:1.3:CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4326"):
+    for name in (
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "EPSG:4326",
+        "urn:ogc:def:crs:EPSG::4326",
+        "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+    ):
         crs = {"type": "name", "properties": {"name": name}}
         frame = load(tmp_path, collection(feature({"a": "1"}, [44, 33]), crs=crs))
         assert frame.rows() == [("1", "33", "44")]
@@ -404,6 +409,46 @@ def test_malformed_documents_are_one_input_error(tmp_path, data, problem):
     if problem is None:  # two documents in one file
         problem = "line 1, column 47: not valid JSON (Extra data)"
     assert refused(path) == problem
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+        '"properties": {"a": "x\\ud800y"}, "geometry": null}]}',
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+        '"properties": {"\\udc00": "x"}, "geometry": null}]}',
+    ],
+)
+def test_a_lone_surrogate_escape_is_refused_at_its_position(tmp_path, doc):
+    position = doc.index("\\ud") + 1
+
+    assert refused(write(tmp_path, doc)) == (
+        f"line 1, column {position}: a \\u escape names half of a character "
+        "(a lone UTF-16 surrogate); it is no text"
+    )
+
+
+def test_an_escaped_character_outside_the_basic_plane_is_text(tmp_path):
+    doc = '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+    doc += '"properties": {"a": "\\ud83d\\ude00 \\u00e9"}, "geometry": null}]}'
+
+    assert load(tmp_path, doc)["a"].to_list() == ["\U0001f600 é"]
+
+
+def test_a_crs_that_is_not_a_named_one_is_refused_not_a_crash(tmp_path):
+    path = write(tmp_path, collection(crs={"properties": [1]}))
+
+    assert refused(path) == (
+        "coordinates are in {'properties': [1]}, not WGS 84 longitude/latitude; "
+        "reproject the file first (e.g. ogr2ogr -t_srs EPSG:4326)"
+    )
+
+
+def test_a_feature_bbox_is_allowed_and_not_a_column(tmp_path):
+    frame = load(tmp_path, collection(feature({"a": "1"}, [44, 33], bbox=[44, 33, 44, 33])))
+
+    assert frame.columns == ["a", "latitude", "longitude"]
 
 
 def test_a_property_name_with_control_characters_is_shown_escaped(tmp_path):

@@ -10,32 +10,40 @@ columns, its point the place. The table gets
 - the feature's position (1-based) as the row; there are no lines (`line` stays null, as
   for Parquet).
 
-Values become the same canonical text as Parquet cells: strings as they are, integers `3`,
-other numbers in their shortest form (`5.399784`, `1e-07` becomes `1e-7`), `true`/`false`,
-and null is missing. An empty string stays an empty string (the toolkit treats it as missing
-like a blank CSV cell). A feature whose geometry is null, or a point with no coordinates,
-has empty `latitude`/`longitude`.
+Values become the canonical text of Parquet cells (`number_text`): strings as they are,
+integers `3`, other numbers as the number they are (`5.399784`; `7.0` is `7`, `1e-07` is
+`1e-7`), so the same data written by two JSON writers loads the same; `true`/`false`; null
+is missing. An empty string stays an empty string (the toolkit treats it as missing, like a
+blank CSV cell). A null geometry, or a point with no coordinates, gives empty
+`latitude`/`longitude`.
 
-Refused with one `InputError` each, naming the feature (its position) and the member: text
-that is not JSON (with its line and column) or not UTF-8; `NaN`/`Infinity`; a key repeated
-inside one object (JSON keeps the last one, silently dropping a value); anything but a
-FeatureCollection; a geometry other than Point; coordinates that are not 2 or 3 numbers;
-a coordinate reference system other than WGS 84 longitude/latitude; a member of a feature
-outside `type`, `id`, `properties`, `geometry` and `bbox` (it would be lost); and nested
-values (an object or array as a property), like the Parquet reader's nested columns: a cell
-holds one value, and JSON text written into it would be a blob no column kind can check. Flatten
-such properties before loading (`ogr2ogr`, `jq`).
+Refused with one `InputError` each, naming the feature (its position) and the member:
+- text that is not JSON (with its line and column) or not UTF-8; `NaN`/`Infinity`; a
+  `\\ud800` escape that is half a character; a key repeated inside one object (JSON keeps
+  the last one, silently dropping a value);
+- anything but a FeatureCollection; a coordinate reference system other than WGS 84
+  longitude/latitude;
+- a geometry other than Point; coordinates that are not 2 or 3 numbers; a feature without
+  a `geometry` member (`"geometry": null` is fine);
+- a member of a feature outside `type`, `id`, `properties`, `geometry` and `bbox` (it would
+  be lost; a point's `bbox` is the point again, so it is not kept);
+- nested values (an object or array as a property), as the Parquet reader refuses nested
+  columns: a cell holds one value, and JSON text written into it would be a blob that no
+  column kind can check and whose text depends on the writer (key order, spacing). Flatten
+  such properties before loading (`ogr2ogr`, `jq`).
 
 Where the point and the properties overlap, one column holds both and nothing is dropped:
 a property named `latitude` (`longitude`, `altitude`) keeps its place and its text, is filled
 from the point where it is empty, and must agree with the point (as numbers) where both are
-given; otherwise the file is refused, naming the first feature where they differ. A
-feature's own `id` (outside its properties) is treated the same way against a property
-`id`, and otherwise becomes the first column `id`.
+given; otherwise the file is refused, naming the first feature where they differ. Refusing
+every such file would turn away the many exports that repeat the point in the properties;
+keeping both would need a second name for one of them. A feature's own `id` (outside its
+properties) is treated the same way against a property `id`, and otherwise becomes the
+first column `id`.
 
-Speed: Python's `json` module parses the document once (the only per-feature Python work
-besides C-level list building); columns are then built whole, one typed polars Series per
-JSON type present in a column.
+Speed: Python's `json` parses the document once; the columns are then built whole (one
+typed polars Series per JSON type present in a column), with lists made at C speed. The
+parse is most of the time and the parsed objects most of the memory (`bench/load_geojson.py`).
 """
 
 from __future__ import annotations
@@ -43,7 +51,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +61,7 @@ import polars as pl
 from toolkit.errors import InputError
 from toolkit.loading.table import Table, make_table, number_text
 
-POINT_COLUMNS = ("latitude", "longitude")
-ALTITUDE = "altitude"
+LATITUDE, LONGITUDE, ALTITUDE = "latitude", "longitude", "altitude"
 FEATURE_ID = "id"
 
 _FEATURE_MEMBERS = frozenset({"type", "id", "properties", "geometry", "bbox"})
@@ -67,6 +74,8 @@ _WGS84 = frozenset(
         "urn:ogc:def:crs:epsg:6.6:4326",
         "epsg:4326",
         "crs84",
+        "http://www.opengis.net/def/crs/ogc/1.3/crs84",
+        "http://www.opengis.net/def/crs/epsg/0/4326",
     }
 )
 _GEOMETRIES = frozenset(
@@ -86,6 +95,11 @@ _JSON_TYPES: dict[type, str] = {
 
 def _kind(value: Any) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _member(objects: list[dict[str, Any]], key: str, default: Any = None) -> list[Any]:
+    """`key` of every object (`default` where absent), looked up at C speed."""
+    return list(map(dict.get, objects, repeat(key), repeat(default)))
 
 
 def _clip(text: str, limit: int = 60) -> str:
@@ -124,18 +138,22 @@ def _no_constants(name: str) -> Any:
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|NaN|-?Infinity')
 
 
+def _position(text: str, offset: int) -> str:
+    """`line L, column C: ` of a character offset, as JSON errors name it (error paths only)."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"line {line}, column {column}: "
+
+
 def _constant_position(text: str) -> str:
-    """`line L, column C: ` of the first NaN or Infinity outside a string (error path only)."""
+    """Where the first NaN or Infinity outside a string is."""
     for match in _TOKEN.finditer(text):
         if not match.group().startswith('"'):
-            offset = match.start()
-            line = text.count("\n", 0, offset) + 1
-            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-            return f"line {line}, column {column}: "
+            return _position(text, match.start())
     return ""
 
 
-def _parse(path: Path, data: bytes) -> Any:
+def _decode(path: Path, data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -148,6 +166,10 @@ def _parse(path: Path, data: bytes) -> Any:
         ) from exc
     if not text.strip():
         raise InputError(f"{path}: no FeatureCollection: the file is empty")
+    return text
+
+
+def _parse(path: Path, text: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
     except json.JSONDecodeError as exc:
@@ -163,6 +185,23 @@ def _parse(path: Path, data: bytes) -> Any:
         raise InputError(f"{path}: {_constant_position(text)}not valid JSON ({exc})") from exc
     except RecursionError as exc:
         raise InputError(f"{path}: not a table: the JSON is nested too deeply") from exc
+
+
+# a high half with its low half (a character), or either half alone (6 characters: no text)
+_ESCAPED_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
+    r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _lone_surrogate(path: Path, text: str) -> InputError:
+    """The error for a `\\ud800` escape that is half of a character (error path only)."""
+    lone = (m for m in _ESCAPED_SURROGATE.finditer(text) if len(m.group()) == 6)
+    where = next((_position(text, m.start()) for m in lone), "")
+    return InputError(
+        f"{path}: {where}a \\u escape names half of a character (a lone UTF-16 surrogate); "
+        "it is no text"
+    )
 
 
 def _collection(path: Path, doc: Any) -> list[Any]:
@@ -184,10 +223,11 @@ def _collection(path: Path, doc: Any) -> list[Any]:
         )
     crs = doc.get("crs")
     if crs is not None:
-        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+        properties = crs.get("properties") if isinstance(crs, dict) else None
+        name = properties.get("name") if isinstance(properties, dict) else None
         if not isinstance(name, str) or name.strip().lower() not in _WGS84:
             raise InputError(
-                f"{path}: coordinates are in {name if isinstance(name, str) else crs!r}, "
+                f"{path}: coordinates are in {_clip(repr(name if isinstance(name, str) else crs))}, "
                 "not WGS 84 longitude/latitude; reproject the file first "
                 "(e.g. ogr2ogr -t_srs EPSG:4326)"
             )
@@ -201,8 +241,11 @@ def _collection(path: Path, doc: Any) -> list[Any]:
     return features
 
 
-def _check_features(path: Path, features: list[Any]) -> None:
-    """Every feature is an object of type Feature with no members that would be lost."""
+def _check_features(path: Path, features: list[Any]) -> set[str]:
+    """Every feature is an object of type Feature with no members that would be lost.
+
+    Returns the members the features have between them.
+    """
     if not set(map(type, features)) <= {dict}:
         i = _first(features, lambda f: not isinstance(f, dict))
         raise InputError(f"{path}: feature {i} is {_kind(features[i - 1])}, not a Feature object")
@@ -220,6 +263,7 @@ def _check_features(path: Path, features: list[Any]) -> None:
             f"{path}: feature {i} has a member {extra!r} outside its properties; "
             'it would be lost: move it into "properties"'
         )
+    return members
 
 
 # --- values ---------------------------------------------------------------------------
@@ -262,7 +306,7 @@ def _column_text(path: Path, name: str, values: list[Any]) -> pl.Series:
 
 
 def _properties(path: Path, features: list[Any]) -> dict[str, pl.Series]:
-    props = [f.get("properties") for f in features]
+    props = _member(features, "properties")
     if not set(map(type, props)) <= {dict, type(None)}:
         i = _first(props, lambda p: not isinstance(p, (dict, type(None))))
         raise InputError(
@@ -272,12 +316,12 @@ def _properties(path: Path, features: list[Any]) -> dict[str, pl.Series]:
     names = list(dict.fromkeys(chain.from_iterable(present)))
     if len(present) < len(props):
         props = [p or {} for p in props]
-    return {name: _column_text(path, name, [p.get(name) for p in props]) for name in names}
+    return {name: _column_text(path, name, _member(props, name)) for name in names}
 
 
 def _points(path: Path, features: list[Any]) -> dict[str, pl.Series]:
     """latitude, longitude (and altitude when given) of each feature's point, as text."""
-    geometries = [f.get("geometry", _MISSING) for f in features]
+    geometries = _member(features, "geometry", _MISSING)
     if _MISSING in geometries:
         i = _first(geometries, lambda g: g is _MISSING)
         raise InputError(
@@ -331,8 +375,8 @@ def _points(path: Path, features: list[Any]) -> dict[str, pl.Series]:
     start = np.cumsum(lengths) - lengths
     out: dict[str, pl.Series] = {}
     for name, offset, mask in (
-        ("latitude", 1, lengths > 0),
-        ("longitude", 0, lengths > 0),
+        (LATITUDE, 1, lengths > 0),
+        (LONGITUDE, 0, lengths > 0),
         (ALTITUDE, 2, lengths == 3),
     ):
         if name == ALTITUDE and not mask.any():
@@ -344,10 +388,8 @@ def _points(path: Path, features: list[Any]) -> dict[str, pl.Series]:
     return out
 
 
-def _feature_ids(path: Path, features: list[Any]) -> pl.Series | None:
-    if not any("id" in f for f in features):
-        return None
-    return _column_text(path, FEATURE_ID, [f.get("id") for f in features])
+def _feature_ids(path: Path, features: list[Any]) -> pl.Series:
+    return _column_text(path, FEATURE_ID, _member(features, FEATURE_ID))
 
 
 # --- assembling -----------------------------------------------------------------------
@@ -377,10 +419,18 @@ def _merge(
 
 def read_geojson(path: Path) -> Table:
     """Read a GeoJSON FeatureCollection of points as an all-text Table, one row per feature."""
-    features = _collection(path, _parse(path, path.read_bytes()))
-    _check_features(path, features)
+    text = _decode(path, path.read_bytes())
+    features = _collection(path, _parse(path, text))
+    try:
+        return _table(path, features)
+    except UnicodeEncodeError as exc:  # polars takes only real text
+        raise _lone_surrogate(path, text) from exc
+
+
+def _table(path: Path, features: list[Any]) -> Table:
+    members = _check_features(path, features)
     columns = _properties(path, features)
-    ids = _feature_ids(path, features)
+    ids = _feature_ids(path, features) if FEATURE_ID in members else None
     if ids is not None:
         if FEATURE_ID in columns:
             columns[FEATURE_ID] = _merge(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from pathlib import Path
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from toolkit import InputError, load_table, validate_table
+from toolkit import InputError, load_schema, load_table, validate_table
 from toolkit.cli import app
 from toolkit.loading import detect_format
 
@@ -514,8 +515,6 @@ def test_the_event_table_as_geojson_gives_the_findings_of_its_csv(tmp_path, writ
 
 
 def test_the_reference_fixture_as_geojson_is_as_valid_as_the_csv(tmp_path):
-    import csv
-
     with EVENTS_CSV.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
 
@@ -543,28 +542,28 @@ def test_the_ucdp_geojson_loads_to_the_cells_of_its_csv():
       treats both as missing, so they are compared as missing.
     """
     geo = load_table(UCDP_GEOJSON)
-    csv = load_table(UCDP_CSV)
+    plain = load_table(UCDP_CSV)
 
-    assert geo.header == csv.header
+    assert geo.header == plain.header
     assert len(geo.header) == 48 and geo.header[-2:] == ("latitude", "longitude")
-    assert geo.rows == csv.rows == 1848
+    assert geo.rows == plain.rows == 1848
     assert geo.frame["__row"].to_list() == list(range(1, 1849))
-    text = [c for c in csv.columns if c not in ("latitude", "longitude")]
+    text = [c for c in plain.columns if c not in ("latitude", "longitude")]
 
     def blank_is_missing(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.select(pl.when(pl.col(text).str.len_bytes() > 0).then(pl.col(text)))
 
     for column in text:
         assert blank_is_missing(geo.frame)[column].to_list() == (
-            blank_is_missing(csv.frame)[column].to_list()
+            blank_is_missing(plain.frame)[column].to_list()
         ), column
     for column in ("latitude", "longitude"):
         assert geo.frame[column].cast(pl.Float64).to_list() == (
-            csv.frame[column].cast(pl.Float64).to_list()
+            plain.frame[column].cast(pl.Float64).to_list()
         ), column
     # the spelling differs only where the CSV kept a trailing `.0`
-    spelled = geo.frame["latitude"] != csv.frame["latitude"]
-    assert csv.frame.filter(spelled)["latitude"].str.ends_with(".0").all()
+    spelled = geo.frame["latitude"] != plain.frame["latitude"]
+    assert plain.frame.filter(spelled)["latitude"].str.ends_with(".0").all()
     assert spelled.sum() > 0
 
 
@@ -630,3 +629,38 @@ def _same(value, cell: str | None) -> bool:
             and not cell.endswith(".0")
         )
     return cell == value
+
+
+UCDP_SCHEMA = """\
+name: ucdp
+version: "0.1"
+extra_columns: ignore
+columns:
+  - {name: id, kind: integer, required: true, unique: true}
+  - {name: year, kind: integer, required: true, min: 1989, max: 2030}
+  - {name: where_prec, kind: integer, min: 1, max: 7}
+  - {name: number_of_sources, kind: integer, min: 0}
+  - {name: best, kind: fuzzy_count, required: true}
+  - {name: low, kind: fuzzy_count}
+  - {name: high, kind: fuzzy_count}
+  - {name: adm_1, kind: text}
+  - {name: latitude, kind: latitude, required: true}
+  - {name: longitude, kind: longitude, required: true}
+rules:
+  - {id: coordinates.pair, check: together, columns: [latitude, longitude]}
+"""
+
+
+@needs_shared
+def test_the_ucdp_geojson_validates_to_the_findings_of_its_csv(tmp_path):
+    schema_path = tmp_path / "ucdp.yaml"
+    schema_path.write_text(UCDP_SCHEMA, encoding="utf-8")
+    schema = load_schema(schema_path)
+
+    geo = validate_table(load_table(UCDP_GEOJSON), schema)
+    plain = validate_table(load_table(UCDP_CSV), schema)
+
+    # number_of_sources is -1 where UCDP has no count: 229 real findings, the same in both
+    assert geo.errors == plain.errors == 229
+    assert _findings(geo) == _findings(plain)
+    assert {f.line for f in geo.findings} == {None}

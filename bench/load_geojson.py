@@ -13,7 +13,8 @@ times each case in a fresh process and reads its peak RSS from `os.wait4`:
     load_csv       toolkit.load_table on the CSV
     load_geojson   toolkit.load_table on the GeoJSON
 
-Prints medians, rows/s and peak memory.
+Prints medians of wall and CPU seconds (user + system, all threads: on a shared machine the
+CPU time moves much less than the wall time), rows/s and peak memory.
 """
 
 from __future__ import annotations
@@ -84,15 +85,15 @@ def write_geojson(csv_path: Path, out: Path) -> None:
     tmp.replace(out)
 
 
-def run_once(code: str, *args: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one fresh process."""
+def run_once(code: str, *args: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MiB) of one fresh process."""
     t0 = time.perf_counter()
     proc = subprocess.Popen([PY, "-c", code, *map(str, args)])
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"case failed: {code}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -107,18 +108,23 @@ def main() -> None:
         f"GeoJSON {geojson_path.stat().st_size / 2**20:,.0f} MiB; load average "
         f"{os.getloadavg()[0]:.2f}"
     )
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in CASES}
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in CASES}
     for _ in range(args.repeat):  # in rounds, so every case meets the same load
         for name, code in CASES.items():
             runs[name].append(run_once(code, csv_path, geojson_path))
-    floor = statistics.median(s for s, _ in runs["read_csv"])
-    print(f"{'case':<14}{'median s':>10}{'rows/s':>12}{'peak MiB':>10}{'x read_csv':>12}")
+    floor = statistics.median(s for s, _, _ in runs["read_csv"])
+    cpu_floor = statistics.median(c for _, c, _ in runs["read_csv"])
+    print(
+        f"{'case':<14}{'median s':>10}{'rows/s':>12}{'cpu s':>8}{'peak MiB':>10}"
+        f"{'x read_csv':>12}{'cpu x':>8}"
+    )
     for name, measured in runs.items():
-        seconds = statistics.median(s for s, _ in measured)
-        peak = max(m for _, m in measured)
+        seconds = statistics.median(s for s, _, _ in measured)
+        cpu = statistics.median(c for _, c, _ in measured)
+        peak = max(m for _, _, m in measured)
         print(
-            f"{name:<14}{seconds:>10.2f}{args.rows / seconds:>12,.0f}{peak:>10,.0f}"
-            f"{seconds / floor:>12.2f}"
+            f"{name:<14}{seconds:>10.2f}{args.rows / seconds:>12,.0f}{cpu:>8.2f}{peak:>10,.0f}"
+            f"{seconds / floor:>12.2f}{cpu / cpu_floor:>8.2f}"
         )
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 

@@ -154,6 +154,12 @@ def test_a_property_missing_from_some_features_is_empty_there_and_keeps_first_or
     ]
 
 
+def test_the_same_properties_in_another_order_stay_in_their_columns(tmp_path):
+    frame = load(tmp_path, collection(feature({"a": "1", "b": "2"}), feature({"b": "4", "a": "3"})))
+
+    assert frame.select("a", "b").rows() == [("1", "2"), ("3", "4")]
+
+
 def test_an_empty_collection_is_a_table_of_zero_rows(tmp_path):
     table = load_table(write(tmp_path, collection()))
 

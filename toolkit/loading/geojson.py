@@ -420,18 +420,33 @@ def _merge(
 def read_geojson(path: Path) -> Table:
     """Read a GeoJSON FeatureCollection of points as an all-text Table, one row per feature."""
     text = _decode(path, path.read_bytes())
-    features = _collection(path, _parse(path, text))
+    doc = _parse(path, text)
+    del text  # the parsed objects are several times its size: hold one copy, not two
+    features = _collection(path, doc)
+    del doc
     try:
-        return _table(path, features)
+        columns = _columns(path, features)
     except UnicodeEncodeError as exc:  # polars takes only real text
-        raise _lone_surrogate(path, text) from exc
+        raise _lone_surrogate(path, _decode(path, path.read_bytes())) from exc
+    count = len(features)
+    features.clear()  # free the objects before the frame is assembled
+    return make_table(
+        path,
+        "geojson",
+        list(columns),
+        pl.DataFrame(list(columns.values())),
+        rows=pl.Series(np.arange(1, count + 1)),
+        lines=pl.Series([None] * count, dtype=pl.UInt32),
+        header_line=None,
+    )
 
 
-def _table(path: Path, features: list[Any]) -> Table:
+def _columns(path: Path, features: list[Any]) -> dict[str, pl.Series]:
+    """Every column of the table, in order, as text."""
     members = _check_features(path, features)
     columns = _properties(path, features)
-    ids = _feature_ids(path, features) if FEATURE_ID in members else None
-    if ids is not None:
+    if FEATURE_ID in members:
+        ids = _feature_ids(path, features)
         if FEATURE_ID in columns:
             columns[FEATURE_ID] = _merge(
                 path, FEATURE_ID, columns[FEATURE_ID], ids, 'feature\'s "id"', numeric=False
@@ -443,14 +458,4 @@ def _table(path: Path, features: list[Any]) -> Table:
             columns[name] = _merge(path, name, columns[name], point, "point", numeric=True)
         else:
             columns[name] = point
-    header = list(columns)
-    rows = np.arange(1, len(features) + 1)
-    return make_table(
-        path,
-        "geojson",
-        header,
-        pl.DataFrame(list(columns.values())),
-        rows=pl.Series(rows),
-        lines=pl.Series([None] * len(features), dtype=pl.UInt32),
-        header_line=None,
-    )
+    return columns

@@ -235,10 +235,13 @@ def test_cr_only_line_endings_raise_an_input_error(tmp_path):
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("t.json", "t.json: unknown table format '.json'; expected .csv, .xlsx or .parquet"),
+        (
+            "t.json",
+            "t.json: unknown table format '.json'; expected .csv, .xlsx, .parquet or .geojson",
+        ),
         (
             "README",
-            "README: unknown table format '(no extension)'; expected .csv, .xlsx or .parquet",
+            "README: unknown table format '(no extension)'; expected .csv, .xlsx, .parquet or .geojson",
         ),
     ],
 )

@@ -81,7 +81,11 @@ def test_header_only_file_is_valid_with_no_rows(tmp_path):
             "line 2 is not valid UTF-8 (byte 0xe9); if it was saved by a spreadsheet, "
             "try --encoding cp1252",
         ),
-        ("events.json", b"{}", "unknown table format '.json'; expected .csv, .xlsx or .parquet"),
+        (
+            "events.json",
+            b"{}",
+            "unknown table format '.json'; expected .csv, .xlsx, .parquet or .geojson",
+        ),
         ("events.xlsx", b"not a zip", "is not a valid .xlsx workbook (not a zip archive)"),
     ],
 )

@@ -6,8 +6,14 @@
     2003~  2003?  2003%   approximate, uncertain, both
 
 Parsed into `start` and `end` (the first and last day the value can mean; an open end is
-null), `precision` (the coarsest of day, month, year), `approximate`, `uncertain`, and `ok`
-(null for a missing value, false when the text is not in the subset or names no real day).
+null), `precision` (the coarsest of day, month, year), `approximate` and `uncertain` (on
+either side), the same per side, and `ok` (null for a missing value, false when the text is
+not in the subset or names no real day).
+
+Per side: `start_approximate`, `start_uncertain` come from the qualifier of the interval's
+first date, `end_approximate`, `end_uncertain` from its second (`2024-03-22~/2024-03-24?`:
+the start is approximate, the end uncertain); a single date is both sides (`2003~`: both
+approximate); an open side (`..`) has no date and so null flags, like its null day.
 """
 
 from __future__ import annotations
@@ -16,7 +22,18 @@ import polars as pl
 
 from toolkit.fuzzy.distinct import per_distinct
 
-DATE_FIELDS = ("start", "end", "precision", "approximate", "uncertain", "ok")
+DATE_FIELDS = (
+    "start",
+    "end",
+    "precision",
+    "approximate",
+    "uncertain",
+    "start_approximate",
+    "start_uncertain",
+    "end_approximate",
+    "end_uncertain",
+    "ok",
+)
 
 _SIDE = r"(?:(\.\.)|(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?)"
 _PATTERN = rf"^{_SIDE}(?:(/){_SIDE})?$"
@@ -46,6 +63,10 @@ _DTYPE = pl.Struct(
         "precision": pl.String,
         "approximate": pl.Boolean,
         "uncertain": pl.Boolean,
+        "start_approximate": pl.Boolean,
+        "start_uncertain": pl.Boolean,
+        "end_approximate": pl.Boolean,
+        "end_uncertain": pl.Boolean,
         "ok": pl.Boolean,
     }
 )
@@ -78,17 +99,34 @@ def _parse(text: pl.Series) -> pl.Series:
     precision = pl.max_horizontal(a_prec, b_prec).replace_strict(
         {v: k for k, v in _PRECISION_RANK.items()}, default=None, return_dtype=pl.String
     )
-    qualifiers = pl.concat_str([f["a_q"].fill_null(""), f["b_q"].fill_null("")])
     valid = pl.col("ok")
-    out = sides.with_columns(ok=ok).select(
-        start=pl.when(valid & a_date).then(pl.col("a_start")),
-        end=pl.when(valid & interval & b_date)
-        .then(pl.col("b_end"))
-        .when(valid & ~interval)
-        .then(pl.col("a_end")),
+    # each side's flags, read once from its one-character qualifier
+    flags = {
+        f"{side}_{flag}": f[f"{side}_q"].is_in(marks).fill_null(False)
+        for side in ("a", "b")
+        for flag, marks in (("approximate", ["~", "%"]), ("uncertain", ["?", "%"]))
+    }
+    g = {name: pl.col(name) for name in flags}
+    # the start is the first side's date; the end the second's, or the single date's own
+    start_side = valid & a_date
+    end_is_b = valid & interval & b_date
+    end_is_a = valid & ~interval
+    out = sides.with_columns(ok=ok, **flags).select(
+        start=pl.when(start_side).then(pl.col("a_start")),
+        end=pl.when(end_is_b).then(pl.col("b_end")).when(end_is_a).then(pl.col("a_end")),
         precision=pl.when(valid).then(precision),
-        approximate=pl.when(valid).then(qualifiers.str.contains(r"[~%]")),
-        uncertain=pl.when(valid).then(qualifiers.str.contains(r"[?%]")),
+        approximate=pl.when(valid).then(g["a_approximate"] | g["b_approximate"]),
+        uncertain=pl.when(valid).then(g["a_uncertain"] | g["b_uncertain"]),
+        start_approximate=pl.when(start_side).then(g["a_approximate"]),
+        start_uncertain=pl.when(start_side).then(g["a_uncertain"]),
+        end_approximate=pl.when(end_is_b)
+        .then(g["b_approximate"])
+        .when(end_is_a)
+        .then(g["a_approximate"]),
+        end_uncertain=pl.when(end_is_b)
+        .then(g["b_uncertain"])
+        .when(end_is_a)
+        .then(g["a_uncertain"]),
         ok=pl.when(pl.col("input_null")).then(None).otherwise(valid),
     )
     return out.to_struct(text.name)

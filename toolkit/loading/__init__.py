@@ -31,16 +31,23 @@ __all__ = [
     "number_text",
 ]
 
-_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
+_FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+    ".parquet": "parquet",
+    ".geojson": "geojson",
+}
 
 
 def detect_format(path: Path) -> str:
-    """Name the format of `path` from its extension (csv, xlsx or parquet)."""
+    """Name the format of `path` from its extension (csv, xlsx, parquet or geojson)."""
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(
             f"{path}: unknown table format {path.suffix or '(no extension)'!r}; "
-            "expected .csv, .xlsx or .parquet"
+            "expected .csv, .xlsx, .parquet or .geojson"
         )
     return fmt
 
@@ -52,7 +59,7 @@ def load_table(
     encoding: str = "utf-8",
     delimiter: str = ",",
 ) -> Table:
-    """Read a CSV, XLSX or Parquet file into an all-text `Table` with record positions.
+    """Read a CSV, XLSX, Parquet or GeoJSON file into an all-text `Table` with record positions.
 
     Example:
         >>> table = load_table("fixtures/events.csv")
@@ -76,6 +83,10 @@ def load_table(
             from toolkit.loading.xlsx import read_xlsx
 
             return read_xlsx(path, sheet=sheet)
+        if fmt == "geojson":
+            from toolkit.loading.geojson import read_geojson
+
+            return read_geojson(path)
         from toolkit.loading.parquet import read_parquet
 
         return read_parquet(path)

@@ -27,6 +27,10 @@ EXPECTED_TYPES: dict[str, object] = {
     "date_precision": VOCABULARY,
     "date_approximate": pl.Boolean,
     "date_uncertain": pl.Boolean,
+    "date_start_approximate": pl.Boolean,
+    "date_start_uncertain": pl.Boolean,
+    "date_end_approximate": pl.Boolean,
+    "date_end_uncertain": pl.Boolean,
     "status": VOCABULARY,
     "event_type": VOCABULARY,
     "actor1": pl.String,
@@ -59,6 +63,10 @@ DERIVED = [
     "date_precision",
     "date_approximate",
     "date_uncertain",
+    "date_start_approximate",
+    "date_start_uncertain",
+    "date_end_approximate",
+    "date_end_uncertain",
     *(
         f"{c}_{f}"
         for c in ("fatalities", "injured", "personnel")
@@ -240,16 +248,31 @@ def test_file_metadata_names_the_schema_and_the_input(parquet):
     }
 
 
-def test_each_column_carries_its_schema_description(parquet):
+def test_each_column_carries_its_description_and_source(parquet):
     schema = pq.read_schema(parquet)
-    descriptions = {spec.name: spec.description for spec in EVENTS.schema.columns}
 
-    for name in EXPECTED_TYPES:
-        base = name if name in descriptions else name.rsplit("_", 1)[0]
-        assert schema.field(name).metadata[b"description"] == descriptions[base].encode(), name
-    assert schema.field("personnel_qualifier").metadata[b"description"] == (
-        b"Troops or personnel involved, same forms as fatalities."
+    for column in EVENTS.schema.columns:
+        field = schema.field(column.name)
+        assert field.metadata[b"description"] == column.description.encode(), column.name
+        assert b"source" not in field.metadata
+    described = {
+        name: (schema.field(name).metadata[b"description"], schema.field(name).metadata[b"source"])
+        for name in DERIVED
+    }
+    assert described["date_start"] == (b"First day date can mean (null: open).", b"date")
+    assert described["date_end_uncertain"] == (
+        b"The end of date is uncertain (? or %) (null: open).",
+        b"date",
     )
+    assert described["personnel_best"] == (
+        b"The single figure the source gives for personnel (null: none given).",
+        b"personnel",
+    )
+    assert described["personnel_qualifier"] == (
+        b"How personnel is given: exact, approximate, at_least, at_most or range.",
+        b"personnel",
+    )
+    assert all(text and source for text, source in described.values())
 
 
 def test_pyarrow_reads_the_same_table_as_polars(parquet, frame):

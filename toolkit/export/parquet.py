@@ -28,8 +28,11 @@ def write_parquet(
     empty = frame.head(0).to_arrow()
     fields = []
     for f in empty.schema:
-        text = declared[f.name].description
-        fields.append(f.with_metadata({"description": text}) if text else f)
+        output = declared[f.name]
+        about = {"description": output.description} if output.description else {}
+        if output.name != output.source:
+            about["source"] = output.source
+        fields.append(f.with_metadata(about) if about else f)
     derived = [o.name for o in declared.values() if o.name != o.source]
     kv = {**metadata, DERIVED_KEY: json.dumps(derived)}
     frame.write_parquet(

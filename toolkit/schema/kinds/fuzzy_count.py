@@ -6,14 +6,23 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from toolkit.fuzzy import canonical_count, parse_count
+import re
+
+from toolkit.fuzzy import COUNT_FORMS, COUNT_LIMIT, canonical_count, count_hint, parse_count
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.kinds.base import Column, Output, RuleContext, per_value
 from toolkit.schema.kinds.integer import check_bounds
 from toolkit.schema.options import option
 from toolkit.schema.rules import Rule
 
-COUNT_FORMS = "143, ~2500, 143+, <=50, 100-999 (2,500 is fine)"
+
+
+def _fault(value: str) -> str:
+    """What is wrong with a count that does not parse, in the words of its message."""
+    digits = re.findall(r"\d+", value.replace(",", ""))
+    if any(int(d) > COUNT_LIMIT for d in digits):
+        return "too large to store as a count"
+    return "not a count in the accepted forms"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,11 +56,14 @@ class FuzzyCountColumn(Column):
             & (low <= high).fill_null(True)
         )
         return [
-            self.parse_rule(
+            Rule(
                 "count.invalid",
-                self._part("ok"),
-                "a count in the accepted forms",
-                f"accepted forms: {COUNT_FORMS}; counts cannot be negative",
+                self.name,
+                self.severity,
+                (self.value.is_null() | self._part("ok")).fill_null(False),
+                "'{value}' is {fault}",
+                fields={"fault": per_value([self.value], _fault, pl.String)},
+                suggest=count_hint,
             ),
             Rule(
                 "count.order",
@@ -74,16 +86,21 @@ class FuzzyCountColumn(Column):
         return canonical_count(self.field("parsed"))
 
     def outputs(self) -> list[Output]:
-        n, d = self.name, self.description
+        n = self.name
+        words = {
+            "low": f"Least number {n} can mean (null: no lower bound given).",
+            "best": f"The single figure the source gives for {n} (null: none given).",
+            "high": f"Greatest number {n} can mean (null: no upper bound given).",
+        }
         return [
-            Output(n, self.canonical(), d, n, canonical=True),
-            *(Output(f"{n}_{f}", self._part(f), d, n) for f in ("low", "best", "high")),
+            Output(n, self.canonical(), self.description, n, canonical=True),
+            *(Output(f"{n}_{f}", self._part(f), text, n) for f, text in words.items()),
             Output(
                 f"{n}_qualifier",
                 self._part("qualifier").cast(
                     pl.Enum(["exact", "approximate", "at_least", "at_most", "range"])
                 ),
-                d,
+                f"How {n} is given: exact, approximate, at_least, at_most or range.",
                 n,
             ),
         ]

@@ -79,19 +79,32 @@ class FuzzyDateColumn(Column):
         ]
 
     def outputs(self) -> list[Output]:
-        n, d = self.name, self.description
+        n = self.name
+        marks = {"approximate": "approximate (~ or %)", "uncertain": "uncertain (? or %)"}
         return [
-            Output(n, self.canonical(), d, n, canonical=True),
-            Output(f"{n}_start", self._part("start"), d, n),
-            Output(f"{n}_end", self._part("end"), d, n),
+            Output(n, self.canonical(), self.description, n, canonical=True),
+            Output(f"{n}_start", self._part("start"), f"First day {n} can mean (null: open).", n),
+            Output(f"{n}_end", self._part("end"), f"Last day {n} can mean (null: open).", n),
             Output(
                 f"{n}_precision",
                 self._part("precision").cast(pl.Enum(["day", "month", "year"])),
-                d,
+                f"Coarsest precision of {n}: day, month or year.",
                 n,
             ),
-            Output(f"{n}_approximate", self._part("approximate"), d, n),
-            Output(f"{n}_uncertain", self._part("uncertain"), d, n),
+            *(
+                Output(f"{n}_{flag}", self._part(flag), f"{n} is {words} on either side.", n)
+                for flag, words in marks.items()
+            ),
+            *(
+                Output(
+                    f"{n}_{side}_{flag}",
+                    self._part(f"{side}_{flag}"),
+                    f"The {side} of {n} is {words} (null: open).",
+                    n,
+                )
+                for side in ("start", "end")
+                for flag, words in marks.items()
+            ),
         ]
 
     def interval(self) -> tuple[pl.Expr, pl.Expr]:

@@ -117,7 +117,7 @@ class VocabularyColumn(Column):
             Output(
                 f"{self.name}_items",
                 self.field("items").cast(pl.List(enum)),
-                self.description,
+                f"The values of {self.name}, one list item each.",
                 self.name,
             ),
         ]

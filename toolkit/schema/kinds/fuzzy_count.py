@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
-
-import re
 
 from toolkit.fuzzy import COUNT_FORMS, COUNT_LIMIT, canonical_count, count_hint, parse_count
 from toolkit.schema import options as opt
@@ -14,7 +13,6 @@ from toolkit.schema.kinds.base import Column, Output, RuleContext, per_value
 from toolkit.schema.kinds.integer import check_bounds
 from toolkit.schema.options import option
 from toolkit.schema.rules import Rule
-
 
 
 def _fault(value: str) -> str:

@@ -196,6 +196,34 @@ def _messages(validation: Validation, failure: Failure, limit: int | None) -> pl
     return out
 
 
+# Header names are paired with schema columns only when this close (difflib's ratio): `state`
+# and `status` (0.73) are different words; `evnt_id` and `event_id` (0.93) are a typo.
+CLOSE_NAMES = 0.8
+
+
+def _foreign(table: Table, schema: Schema) -> Finding | None:
+    """One finding for a table that is not the schema's at all (most of its header unknown)."""
+    names = [h.strip() for h in table.header if h.strip()]
+    known = [n for n in names if n in schema.names]
+    if not names or len(known) * 2 >= len(names) or len(known) * 2 >= len(schema.names):
+        return None
+    stem = table.path.stem or "table"
+    matched = f" ({', '.join(known)})" if known else ""
+    return Finding(
+        "error",
+        "structure.schema_mismatch",
+        None,
+        None,
+        table.header_line,
+        table.cell(table.columns[0], table.header_line),
+        None,
+        f"only {len(known)} of the table's {len(names)} columns {'is' if len(known) == 1 else 'are'} "
+        f"in schema {schema.name}{matched}: this is another table",
+        f"start its own schema with `toolkit init {table.path.name} -o {stem}.yaml`, "
+        f"then validate with --schema {stem}.yaml",
+    )
+
+
 def _structure_findings(table: Table, schema: Schema) -> tuple[list[Finding], set[str]]:
     """Findings about the header: missing, repeated, blank, padded or unknown columns."""
     findings: list[Finding] = []
@@ -256,7 +284,7 @@ def _structure_findings(table: Table, schema: Schema) -> tuple[list[Finding], se
                 "remove the spaces from the header",
             )
         if name not in schema.names and schema.extra_columns != "ignore":
-            close = difflib.get_close_matches(name, schema.names, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(name, schema.names, n=1, cutoff=CLOSE_NAMES)
             add(
                 schema.extra_columns,
                 "structure.unknown_column",
@@ -267,7 +295,7 @@ def _structure_findings(table: Table, schema: Schema) -> tuple[list[Finding], se
     for spec in schema.columns:
         if spec.name in missing and spec.required:
             close = difflib.get_close_matches(
-                spec.name, [h.strip() for h in table.header], n=1, cutoff=0.6
+                spec.name, [h.strip() for h in table.header], n=1, cutoff=CLOSE_NAMES
             )
             findings.append(
                 Finding(
@@ -330,6 +358,11 @@ def run_validation(
         compiled = compile_schema(schema or load_schema(), today=today)
     spec = compiled.schema
     structure, missing = _structure_findings(table, spec)
+    foreign = _foreign(table, spec)
+    if foreign is not None:
+        # the header says this is not the schema's table: its rows are not checked, and the
+        # one finding is not buried under every unknown and missing column
+        structure, missing = [foreign], set(spec.names)
     base = table.frame.select(
         ROW,
         LINE,
@@ -338,7 +371,7 @@ def run_validation(
         *(pl.col(c) if c not in missing else pl.lit(None, pl.String).alias(c) for c in spec.names),
     )
     frame = compiled.prepare(base)
-    masks = _run_pandera(compiled, frame)
+    masks = [] if foreign is not None else _run_pandera(compiled, frame)
     masks.append((_ragged_rule(len(table.header)), frame.get_column(FIELDS) != len(table.header)))
     failures = tuple(Failure(rule, mask) for rule, mask in masks if rule.column not in missing)
     validation = Validation(

@@ -10,6 +10,7 @@ from toolkit import __version__
 from toolkit.cli.common import State
 from toolkit.cli.describe import describe
 from toolkit.cli.export import export
+from toolkit.cli.init import init
 from toolkit.cli.validate import validate
 
 app = typer.Typer(
@@ -43,6 +44,7 @@ def _root(
 app.command(no_args_is_help=True)(validate)
 app.command(no_args_is_help=True)(export)
 app.command()(describe)
+app.command(no_args_is_help=True)(init)
 
 
 def main() -> None:

@@ -122,9 +122,16 @@ def formats_option(chosen: list[tuple[str, int]]) -> str | list[str]:
     return formats[0] if len(formats) == 1 else formats
 
 
-def described_forms(profile: object, chosen: list[tuple[str, int]], target: Target) -> str:
-    """`like 2009-02-20T00:00:00`, or the forms and their counts when there are several."""
+def described_forms(values: pl.Series, chosen: list[tuple[str, int]], target: Target) -> str:
+    """`like 2009-02-20T00:00:00`, or the forms with a value of each and their counts when
+    there are several (`values`: the column's distinct values, most frequent first)."""
+    left = pl.Series([True] * values.len())
+    seen = []
+    for fmt, n in chosen:
+        mask = parses(values, fmt, target) & left
+        seen.append((values.filter(mask)[0] if mask.any() else example(fmt, target), n))
+        left = left & ~mask
     if len(chosen) == 1:
-        return f"like {example(chosen[0][0], target)}"
-    forms = ", ".join(f"{example(f, target)} ({n:,})" for f, n in chosen)
+        return f"like {seen[0][0]}"
+    forms = ", ".join(f"{value} ({n:,})" for value, n in seen)
     return f"in {len(chosen)} forms: {forms} — a table usually keeps one form"

@@ -33,6 +33,7 @@ class Profile:
     others: Mapping[str, Detection] = field(default_factory=dict)
     # the trimmed values of the whole table by column name, for checks across columns
     table: Callable[[list[str]], pl.DataFrame] | None = None
+    country: str | None = None  # the one country of a single-country table, when known
 
     @property
     def distinct(self) -> int:

@@ -8,9 +8,13 @@ import polars as pl
 
 from toolkit.places import codes
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext, per_value
+from toolkit.schema.kinds.base import Column, Output, RuleContext, per_value, rows
 from toolkit.schema.options import option
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
+
+# a column with more distinct values than this is not checked for country names
+MAX_DETECT_NAMES = 2_000
 
 _FORM_WORDS = {
     "alpha3": "an ISO 3166-1 alpha-3 code",
@@ -30,6 +34,36 @@ class CountryColumn(Column):
     summary = "a country: ISO 3166-1 alpha-3 (IRQ) unless the column accepts other forms"
 
     forms: tuple[str, ...] = option(opt.some_of("alpha3", "alpha2", "numeric", "name"), ("alpha3",))
+
+    detect_rank = 90
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        values = profile.values
+        if profile.distinct == 0 or profile.distinct > MAX_DETECT_NAMES:
+            return None
+        alpha3 = values.is_in(sorted(codes.country_codes()))
+        if alpha3.all():
+            return Detection(cls.kind, f"{rows(profile.present)}, all ISO 3166-1 alpha-3 codes")
+        names_only = frozenset({"name"})
+        named = pl.Series([codes.country_code(v, names_only) is not None for v in values.to_list()])
+        if not (named | alpha3).all():
+            alpha2 = frozenset({"alpha2"})
+            hinted = "country" in profile.lowered_name()
+            if hinted and all(codes.country_code(v, alpha2) for v in values.to_list()):
+                return Detection(
+                    cls.kind,
+                    f"{rows(profile.present)}, all ISO 3166-1 alpha-2 codes",
+                    {"forms": ["alpha2"]},
+                )
+            return None
+        forms = ["name", "alpha3"] if alpha3.any() else ["name"]
+        why = f"{rows(profile.present)}, all country names" + (
+            " or alpha-3 codes" if alpha3.any() else ""
+        )
+        return Detection(
+            cls.kind, why + f" ({', '.join(profile.examples(named, 2))})", {"forms": forms}
+        )
 
     def accepts(self) -> str:
         return "a country as " + " or ".join(_FORM_WORDS[f] for f in self.forms)

@@ -77,7 +77,8 @@ class DateColumn(Column):
             return None
         return Detection(
             cls.kind,
-            f"{rows(profile.present)}, all dates " + described_forms(profile, chosen, "date"),
+            f"{rows(profile.present)}, all dates "
+            + described_forms(profile.values, chosen, "date"),
             {} if [f for f, _ in chosen] == ["%Y-%m-%d"] else {"format": formats_option(chosen)},
         )
 

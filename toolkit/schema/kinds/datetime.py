@@ -58,7 +58,7 @@ class DateTimeColumn(Column):
         return Detection(
             cls.kind,
             f"{rows(profile.present)}, all dates and times "
-            + described_forms(profile, chosen, "datetime"),
+            + described_forms(profile.values, chosen, "datetime"),
             {} if set(formats) <= set(ISO_FORMATS) else {"format": formats_option(chosen)},
         )
 

@@ -9,9 +9,10 @@ import polars as pl
 
 from toolkit.fuzzy import COUNT_FORMS, COUNT_LIMIT, canonical_count, count_hint, parse_count
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext, per_value
+from toolkit.schema.kinds.base import Column, Output, RuleContext, per_value, rows, through
 from toolkit.schema.kinds.integer import check_bounds
 from toolkit.schema.options import option
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
 
@@ -36,6 +37,24 @@ class FuzzyCountColumn(Column):
 
     min: int | float | None = option(opt.number)
     max: int | float | None = option(opt.number)
+
+    detect_rank = 70
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        if profile.distinct == 0:
+            return None
+        parsed = through(profile.values, parse_count)
+        if not parsed.struct.field("ok").all():
+            return None
+        fuzzy = parsed.struct.field("qualifier") != "exact"
+        if not fuzzy.any():
+            return None  # plain whole numbers are kind integer
+        if profile.values.str.contains(r"^\d{4}-\d{4}$").all():
+            return None  # spans of years (2021-2022) are text with a pattern
+        examples = ", ".join(profile.examples(fuzzy, 3))
+        why = f"{rows(profile.present)}, all counts, some fuzzy ({examples})"
+        return Detection(cls.kind, why)
 
     def check_options(self) -> None:
         check_bounds(self, self.min, self.max)

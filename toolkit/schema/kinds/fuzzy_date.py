@@ -9,9 +9,10 @@ import polars as pl
 from toolkit.fuzzy import parse_fuzzy_date
 from toolkit.loading import DATE_CELLS, DATE_CELLS_SEPARATOR
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.kinds.base import Column, Output, RuleContext, matches, rows, through
 from toolkit.schema.kinds.integer import check_bounds
 from toolkit.schema.options import option
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
 DATE_FORMS = "2024-03-22, 2025-09, 2026, 2024-03-22/2024-03-24, ../2025-09, 2025-09/.., with ~ ? %"
@@ -30,6 +31,20 @@ class FuzzyDateColumn(Column):
 
     min: object = option(opt.iso_date)
     max: object = option(opt.iso_date)
+
+    detect_rank = 60
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        if profile.distinct == 0:
+            return None
+        parsed = through(profile.values, parse_fuzzy_date).struct.field("ok")
+        day = matches(profile.values, r"^\d{4}-\d{2}-\d{2}$")
+        if not parsed.all() or day.all():
+            return None  # plain days are kind date
+        fuzzy = profile.examples(~day, 3)
+        why = f"{rows(profile.present)}, all EDTF dates, some fuzzy ({', '.join(fuzzy)})"
+        return Detection(cls.kind, why)
 
     def check_options(self) -> None:
         check_bounds(self, self.min, self.max)

@@ -53,6 +53,8 @@ class NumberColumn(Column):
         numbers = through(values, lambda v: parse_number(v, ","))
         if profile.distinct == 0 or numbers.null_count():
             return None
+        if matches(values, r"^[+-]?0\d").any():
+            return None  # leading zeros are an id's or a code's: text keeps them
         options: dict[str, object] = {}
         grouped = matches(values, rf"^[+-]?{grouped_digits(',')}")
         if grouped.any():

@@ -11,9 +11,12 @@ import polars as pl
 from toolkit.places import codes
 from toolkit.places.points import country_labels
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext, per_value
+from toolkit.schema.kinds.base import Column, Output, RuleContext, per_value, rows
 from toolkit.schema.options import OptionError, option
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
+
+MAX_DETECT_NAMES = 5_000  # more distinct values than this are not looked up as names
 
 
 def country_of(
@@ -69,6 +72,37 @@ class SubdivisionColumn(Column):
 
     country: str | None = option(opt.column_name)
     forms: tuple[str, ...] = option(opt.some_of("code", "name"), ("code",))
+
+    detect_rank = 95
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        values = profile.values
+        if profile.distinct == 0 or profile.distinct > MAX_DETECT_NAMES:
+            return None
+        is_code = values.is_in(codes.subdivision_table()["code"].implode())
+        column = next((n for n, d in profile.others.items() if d.kind == "country"), None)
+        if is_code.all():
+            options = {"country": column} if column else {}
+            return Detection(cls.kind, f"{rows(profile.present)}, all ISO 3166-2 codes", options)
+        both = frozenset({"code", "name"})
+        if column is not None and profile.table is not None:
+            forms = frozenset(profile.others[column].options.get("forms", ["alpha3"]))
+            pairs = profile.table([profile.name, column]).drop_nulls(profile.name).unique()
+            country = {c: codes.country_code(c, forms) for c in pairs[column].unique().drop_nulls()}
+            found = [codes.subdivision_code(v, country.get(c), both) for v, c in pairs.iter_rows()]
+            where, reference = "of the row's country", column
+        elif profile.country is not None:
+            found = [codes.subdivision_code(v, profile.country, both) for v in values.to_list()]
+            where, reference = f"of {profile.country}", profile.country
+        else:
+            return None
+        if not all(found):
+            return None
+        written = ["code", "name"] if is_code.any() else ["name"]
+        example = profile.examples(~is_code)[0]
+        why = f"{rows(profile.present)}, all subdivision names {where} (like {example})"
+        return Detection(cls.kind, why, {"country": reference, "forms": written})
 
     def accepts(self) -> str:
         words = {"code": "an ISO 3166-2 code", "name": "a name"}

@@ -49,7 +49,7 @@ class TimeColumn(Column):
         return Detection(
             cls.kind,
             f"{rows(profile.present)}, all times of day "
-            + described_forms(profile, chosen, "time"),
+            + described_forms(profile.values, chosen, "time"),
             {} if set(formats) <= set(ISO_FORMATS) else {"format": formats_option(chosen)},
         )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from toolkit.schema.kinds.base import Column, RuleContext
+from toolkit.schema.kinds.base import Column, RuleContext, rows
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
 _URL = r"^https?://[^\s/?#@]+\.[^\s/?#@]+(?::\d+)?(?:[/?#]\S*)?$"
@@ -16,6 +17,14 @@ class UrlColumn(Column):
 
     kind = "url"
     summary = "http:// or https:// address with a host"
+
+    detect_rank = 80
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        if profile.distinct == 0 or not profile.values.str.contains(_URL).all():
+            return None
+        return Detection(cls.kind, f"{rows(profile.present)}, all web addresses")
 
     def kind_rules(self, context: RuleContext) -> list[Rule]:
         v = self.value

@@ -9,9 +9,31 @@ from dataclasses import dataclass
 import polars as pl
 
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext
+from toolkit.schema.kinds.base import Column, Output, RuleContext, rows
 from toolkit.schema.options import OptionError, option
+from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
+
+SEPARATORS = (";", "|")
+MAX_VALUES = 20  # `toolkit init`: at most this many distinct values make a vocabulary
+MAX_VALUE_CHARS = 40
+MEAN_VALUE_CHARS = 16  # codes are short; names of actors or places run longer
+
+
+def _few(values: pl.Series, counts: pl.Series) -> bool:
+    """Few distinct short values, each used at least twice on average (a code list)."""
+    lengths = values.str.len_chars()
+    return (
+        2 <= values.len() <= MAX_VALUES
+        and int(counts.sum()) >= 2 * values.len()
+        and int(lengths.max() or 0) <= MAX_VALUE_CHARS  # type: ignore[arg-type]
+        and float(lengths.mean() or 0) <= MEAN_VALUE_CHARS  # type: ignore[arg-type]
+    )
+
+
+def _listed(table: pl.DataFrame) -> str:
+    """`occurred (9), planned (4), ongoing (3)`."""
+    return ", ".join(f"{v} ({n:,})" for v, n in table.iter_rows())
 
 
 def _separator(value: object) -> str:
@@ -46,6 +68,36 @@ class VocabularyColumn(Column):
 
     values: tuple[str, ...] = option(opt.text_list, ())
     separator: str | None = option(_separator)
+
+    detect_rank = 100
+
+    @classmethod
+    def detect(cls, profile: Profile) -> Detection | None:
+        if profile.multiline or profile.distinct < 2:
+            return None
+        for separator in SEPARATORS:
+            if profile.values.str.contains(separator, literal=True).any():
+                items = (
+                    pl.DataFrame({"v": profile.values, "n": profile.counts})
+                    .select(
+                        pl.col("v").str.split(separator).list.eval(pl.element().str.strip_chars()),
+                        "n",
+                    )
+                    .explode("v")
+                    .group_by("v")
+                    .agg(pl.col("n").sum())
+                    .sort(["n", "v"], descending=[True, False])
+                )
+                if _few(items["v"], items["n"]):
+                    values = items["v"].to_list()
+                    why = f"{rows(profile.present)}, each one or more of {len(values)} values separated by {separator!r}: {_listed(items)}"
+                    return Detection(cls.kind, why, {"values": values, "separator": separator})
+                return None
+        if not _few(profile.values, profile.counts):
+            return None
+        table = pl.DataFrame({"v": profile.values, "n": profile.counts})
+        why = f"{rows(profile.present)}, {profile.distinct} distinct: {_listed(table)}"
+        return Detection(cls.kind, why, {"values": profile.values.to_list()})
 
     def accepts(self) -> str:
         if self.separator:

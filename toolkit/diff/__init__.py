@@ -3,6 +3,7 @@ a change introduces or fixes (the merge gate for a table kept in git)."""
 
 from toolkit.diff.compare import diff_tables
 from toolkit.diff.model import CellChange, ChangedRow, DuplicateKey, Key, Position, TableDiff, Tally
+from toolkit.diff.versions import load_version
 
 __all__ = [
     "CellChange",
@@ -13,4 +14,5 @@ __all__ = [
     "TableDiff",
     "Tally",
     "diff_tables",
+    "load_version",
 ]

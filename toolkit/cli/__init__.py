@@ -8,6 +8,7 @@ import typer
 
 from toolkit import __version__
 from toolkit.cli.common import State
+from toolkit.cli.diff import diff
 from toolkit.cli.export import export
 from toolkit.cli.validate import validate
 
@@ -41,6 +42,7 @@ def _root(
 
 app.command(no_args_is_help=True)(validate)
 app.command(no_args_is_help=True)(export)
+app.command(no_args_is_help=True)(diff)
 
 
 def main() -> None:

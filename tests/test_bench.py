@@ -150,6 +150,6 @@ def test_smoke_run_writes_every_case(smoke: tuple[subprocess.CompletedProcess[st
     assert result["cases"]["export_xlsx_100k"]["rows"] == 100
     assert result["machine"]["cores"] >= 1
     assert result["machine"]["versions"]["polars"]
-    assert len(result["targets"]) == 8
+    assert len(result["targets"]) == 9
     assert all(t["pass"] in (True, False, None) for t in result["targets"])
     assert "targets" in proc.stdout

@@ -13,9 +13,9 @@ import polars as pl
 
 from toolkit.export.frames import clean_text
 from toolkit.loading import LINE, ROW, Table
-from toolkit.report import Finding, Report
+from toolkit.report import Finding
 from toolkit.schema import CompiledSchema, Schema, compile_schema, load_schema
-from toolkit.validation import Validation, run_validation
+from toolkit.validation import run_validation
 
 
 def compiled_schema(schema: Schema | CompiledSchema | None) -> CompiledSchema:
@@ -45,45 +45,51 @@ class Version:
     """One validated version of a table, as the comparison sees it.
 
     `frame` holds `__row`, `__line` and every schema column as typed (null where the
-    table lacks the column); `findings` every row-level finding (severity, rule, column,
-    row, line, message, hint); `header` the findings about the header (row None).
+    table lacks the column); `key` the canonical text of the key columns, row-aligned with
+    `frame`; `findings` every row-level finding (severity, rule, column, row, line, message,
+    hint); `header` the findings about the header (row None). The validation's prepared
+    frame is not kept: it is about as large as the table again, and a diff holds two.
     """
 
     table: Table
-    report: Report
     frame: pl.DataFrame
+    key: pl.DataFrame
     findings: pl.DataFrame
     header: tuple[Finding, ...]
-    _validation: Validation
+    compiled: CompiledSchema
 
-    def canonical(self, mask: pl.Series | None = None) -> pl.DataFrame:
-        """Canonical text of every schema column for the rows in `mask` (all rows if None)."""
-        prepared = self._validation.frame
-        return clean_text(prepared if mask is None else prepared.filter(mask), self._schema)
+    def canonical(self, rows: pl.Series) -> pl.DataFrame:
+        """`__row` and the canonical text of every schema column, for the rows numbered `rows`.
 
-    def canonical_of(self, columns: list[str]) -> pl.DataFrame:
-        """Canonical text of some schema columns for every row (the key, on a whole table)."""
-        specs = tuple(c for c in self._schema.columns if c.name in columns)
-        return clean_text(self._validation.frame, replace(self._schema, columns=specs))
+        Canonical text is a function of each cell alone, so preparing only these rows gives
+        the values the whole table would.
+        """
+        frame = self.table.frame
+        subset = replace(self.table, frame=frame.filter(pl.col(ROW).is_in(rows.implode())))
+        validation = run_validation(subset, self.compiled, max_findings=0)
+        return pl.concat(
+            [validation.frame.select(ROW), clean_text(validation.frame, self.compiled.schema)],
+            how="horizontal",
+        )
 
-    @property
-    def _schema(self) -> Schema:
-        return self._validation.compiled.schema
 
-
-def validate_version(table: Table, compiled: CompiledSchema) -> Version:
-    """Validate `table` and keep what a comparison needs."""
+def validate_version(table: Table, compiled: CompiledSchema, key: list[str]) -> Version:
+    """Validate `table` and keep what a comparison needs, with the canonical `key` columns."""
     # Header findings are listed before row findings and number at most two per header
     # entry plus one per schema column; this bound lists all of them while messages for
     # row findings (which `listing` provides as a frame) are built for few rows only.
     bound = 2 * len(table.header) + len(compiled.schema.columns) + 1
     validation = run_validation(table, compiled, max_findings=bound)
-    names = column_names(compiled)
+    schema = compiled.schema
+    # A schema narrowed to the key: the whole table's clean text would compose every column
+    # (about 1.5 s per million rows) to read one.
+    key_only = replace(schema, columns=tuple(c for c in schema.columns if c.name in key))
     return Version(
         table=table,
-        report=validation.report,
-        frame=validation.frame.select(ROW, LINE, *names),
+        # lazily: an eager select on the wide prepared frame costs most of a second per 1M rows
+        frame=validation.frame.lazy().select(ROW, LINE, *column_names(compiled)).collect(),
+        key=clean_text(validation.frame, key_only),
         findings=validation.listing(limit=None),
         header=tuple(f for f in validation.report.findings if f.row is None),
-        _validation=validation,
+        compiled=compiled,
     )

@@ -29,6 +29,7 @@ from toolkit.schema import CompiledSchema, Schema
 from toolkit.validation import DEFAULT_MAX_FINDINGS
 
 _OCCURRENCE = "__occurrence"
+_INDEX = "__index"
 _RANK = "__rank"
 
 
@@ -64,17 +65,18 @@ def _choose_key(compiled: CompiledSchema, key: list[str] | tuple[str, ...] | Non
 
 
 def _keyed(version: Version, key: list[str]) -> pl.DataFrame:
-    """The version's rows (`__row`, `__line`, raw cells) with their key values beside."""
-    for name in key:
-        if name not in version.table.columns:
-            raise InputError(
-                f"{version.table.path}: has no column {name!r} to match rows on (the key)"
-            )
-    canonical = version.canonical_of(key)
-    return version.frame.with_columns(
-        _value(pl.lit(canonical.get_column(name)), pl.col(name)).alias(k)
+    """The version's rows (`__row`, `__line`, raw cells) with their position and key beside."""
+    values = version.key.select(
+        _value(pl.col(name), pl.lit(version.frame.get_column(name))).alias(k)
         for name, k in zip(key, _keys(key), strict=True)
     )
+    return pl.concat([version.frame.with_row_index(_INDEX), values], how="horizontal")
+
+
+def _check_key(table: Table, key: list[str]) -> None:
+    for name in key:
+        if name not in table.columns:
+            raise InputError(f"{table.path}: has no column {name!r} to match rows on (the key)")
 
 
 def _key_tuples(frame: pl.DataFrame, keys: list[str]) -> list[Key]:
@@ -99,27 +101,43 @@ def _duplicates(frame: pl.DataFrame, keys: list[str]) -> tuple[DuplicateKey, ...
     )
 
 
-def _side(frame: pl.DataFrame, side: str, names: tuple[str, ...], keys: list[str]) -> pl.DataFrame:
-    """The key, then `{side}.__row`, `{side}.__line` and every cell as typed (`{side}.{column}`)."""
+def _side(frame: pl.DataFrame, side: str, keys: list[str]) -> pl.DataFrame:
+    """The key, then `{side}.__row`, `{side}.__line` and `{side}.__index` (its position)."""
     return frame.select(
         *keys,
         pl.col(ROW).alias(f"{side}.{ROW}"),
         pl.col(LINE).alias(f"{side}.{LINE}"),
-        *(pl.col(c).alias(f"{side}.{c}") for c in names),
+        pl.col(_INDEX).alias(f"{side}.{_INDEX}"),
     )
 
 
+def _retyped(
+    old: pl.DataFrame, new: pl.DataFrame, pairs: pl.DataFrame, names: tuple[str, ...]
+) -> pl.DataFrame:
+    """The matched pairs whose cells are not typed alike (one column at a time, so only one
+    gathered column per version is held at once)."""
+    # In OLD's order both gathers run mostly forward, and over one chunk each: a gather
+    # across the reader's many chunks, in random order, is an order of magnitude slower.
+    pairs = pairs.sort(f"old.{_INDEX}")
+    at_old, at_new = pairs.get_column(f"old.{_INDEX}"), pairs.get_column(f"new.{_INDEX}")
+    differs = pl.Series([False] * pairs.height, dtype=pl.Boolean)
+    for c in names:
+        typed_old = old.get_column(c).rechunk().gather(at_old)
+        typed_new = new.get_column(c).rechunk().gather(at_new)
+        differs = differs | ~typed_old.eq_missing(typed_new)
+    return pairs.filter(differs)
+
+
 def _compared(version: Version, rows: pl.Series, side: str) -> pl.DataFrame:
-    """`{side}.__row` and the compared value (`{side}={column}`) of every column, for `rows`."""
-    mask = version.frame.get_column(ROW).is_in(rows.implode())
-    canonical = version.canonical(mask)
-    raw = version.frame.filter(mask)
-    return raw.select(
+    """For `rows`: `{side}.__row`, each cell as typed (`{side}.{column}`) and its compared
+    value (`{side}={column}`)."""
+    names = version.frame.columns[2:]
+    canonical = version.canonical(rows)
+    typed = version.frame.filter(pl.col(ROW).is_in(rows.implode()))
+    return typed.join(canonical, on=ROW, how="left", suffix="=canonical").select(
         pl.col(ROW).alias(f"{side}.{ROW}"),
-        *(
-            _value(pl.lit(canonical.get_column(c)), pl.col(c)).alias(f"{side}={c}")
-            for c in canonical.columns
-        ),
+        *(pl.col(c).alias(f"{side}.{c}") for c in names),
+        *(_value(pl.col(f"{c}=canonical"), pl.col(c)).alias(f"{side}={c}") for c in names),
     )
 
 
@@ -154,8 +172,11 @@ def _listed(
         if column is None:
             continue
         rows = part.get_column("row")
-        looked_up = version.frame.filter(pl.col(ROW).is_in(rows.implode())).select(
-            pl.col(ROW).alias("row"), pl.col(column).alias("__value")
+        looked_up = (
+            version.frame.lazy()
+            .select(pl.col(ROW).alias("row"), pl.col(column).alias("__value"))
+            .filter(pl.col("row").is_in(rows.implode()))
+            .collect()
         )
         for row, value in looked_up.iter_rows():
             values[(row, column)] = value
@@ -226,7 +247,10 @@ def diff_tables(
     key = _choose_key(compiled, key)
     keys = _keys(key)
     names = adapter.column_names(compiled)
-    before, after = adapter.validate_version(old, compiled), adapter.validate_version(new, compiled)
+    _check_key(old, key)
+    _check_key(new, key)
+    before = adapter.validate_version(old, compiled, key)
+    after = adapter.validate_version(new, compiled, key)
     old_keyed, new_keyed = _keyed(before, key), _keyed(after, key)
 
     def split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -242,23 +266,21 @@ def diff_tables(
         old_present = old_present.join(taken, on=keys, how="anti")
         new_present = new_present.join(taken, on=keys, how="anti")
 
-    joined = _side(old_present, "old", names, keys).join(
-        _side(new_present, "new", names, keys), on=keys, how="full", coalesce=True
+    joined = _side(old_present, "old", keys).join(
+        _side(new_present, "new", keys), on=keys, how="full", coalesce=True
     )
     in_old, in_new = pl.col(f"old.{ROW}").is_not_null(), pl.col(f"new.{ROW}").is_not_null()
-    matched = joined.select((in_old & in_new).sum()).item()
+    pairs = joined.filter(in_old & in_new)
     added = joined.filter(~in_old).sort(f"new.{ROW}")
     removed = joined.filter(~in_new).sort(f"old.{ROW}")
     # Identical text means identical canonical values (each is a function of its cell), so
     # canonical values are computed only for the rows typed differently.
-    retyped = joined.filter(
-        in_old
-        & in_new
-        & pl.any_horizontal(~pl.col(f"old.{c}").eq_missing(pl.col(f"new.{c}")) for c in names)
+    retyped = _retyped(old_keyed, new_keyed, pairs, names)
+    compared = (
+        retyped.select(*keys, f"old.{ROW}", f"new.{ROW}", f"new.{LINE}")
+        .join(_compared(before, retyped.get_column(f"old.{ROW}"), "old"), on=f"old.{ROW}")
+        .join(_compared(after, retyped.get_column(f"new.{ROW}"), "new"), on=f"new.{ROW}")
     )
-    compared = retyped.join(
-        _compared(before, retyped.get_column(f"old.{ROW}"), "old"), on=f"old.{ROW}"
-    ).join(_compared(after, retyped.get_column(f"new.{ROW}"), "new"), on=f"new.{ROW}")
     differs = {c: ~pl.col(f"old={c}").eq_missing(pl.col(f"new={c}")) for c in names}
     compared = compared.with_columns(
         reduce(lambda a, b: a | b, differs.values()).alias("__changed")
@@ -307,7 +329,7 @@ def diff_tables(
         removed=tuple(_key_tuples(removed, keys)),
         changed=changed,
         reformatted=tuple(_key_tuples(compared.filter(~pl.col("__changed")), keys)),
-        unchanged=matched - compared.height,
+        unchanged=pairs.height - compared.height,
         duplicate_keys_old=dup_old,
         duplicate_keys_new=dup_new,
         missing_keys_old=tuple(

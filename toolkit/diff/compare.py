@@ -65,7 +65,8 @@ def _choose_key(compiled: CompiledSchema, key: list[str] | tuple[str, ...] | Non
 
 
 def _keyed(version: Version, key: list[str]) -> pl.DataFrame:
-    """The version's rows (`__row`, `__line`, raw cells) with their position and key beside."""
+    """The version's rows (`__row`, `__line`, cells as typed), their position (`__index`) and
+    their key values (`__key.0`, …)."""
     values = version.key.select(
         _value(pl.col(name), pl.lit(version.frame.get_column(name))).alias(k)
         for name, k in zip(key, _keys(key), strict=True)
@@ -120,7 +121,7 @@ def _retyped(
     # across the reader's many chunks, in random order, is an order of magnitude slower.
     pairs = pairs.sort(f"old.{_INDEX}")
     at_old, at_new = pairs.get_column(f"old.{_INDEX}"), pairs.get_column(f"new.{_INDEX}")
-    differs = pl.Series([False] * pairs.height, dtype=pl.Boolean)
+    differs = pl.repeat(False, pairs.height, dtype=pl.Boolean, eager=True)
     for c in names:
         typed_old = old.get_column(c).rechunk().gather(at_old)
         typed_new = new.get_column(c).rechunk().gather(at_new)
@@ -128,10 +129,9 @@ def _retyped(
     return pairs.filter(differs)
 
 
-def _compared(version: Version, rows: pl.Series, side: str) -> pl.DataFrame:
+def _compared(version: Version, rows: pl.Series, side: str, names: tuple[str, ...]) -> pl.DataFrame:
     """For `rows`: `{side}.__row`, each cell as typed (`{side}.{column}`) and its compared
     value (`{side}={column}`)."""
-    names = version.frame.columns[2:]
     canonical = version.canonical(rows)
     typed = version.frame.filter(pl.col(ROW).is_in(rows.implode()))
     return typed.join(canonical, on=ROW, how="left", suffix="=canonical").select(
@@ -278,8 +278,8 @@ def diff_tables(
     retyped = _retyped(old_keyed, new_keyed, pairs, names)
     compared = (
         retyped.select(*keys, f"old.{ROW}", f"new.{ROW}", f"new.{LINE}")
-        .join(_compared(before, retyped.get_column(f"old.{ROW}"), "old"), on=f"old.{ROW}")
-        .join(_compared(after, retyped.get_column(f"new.{ROW}"), "new"), on=f"new.{ROW}")
+        .join(_compared(before, retyped.get_column(f"old.{ROW}"), "old", names), on=f"old.{ROW}")
+        .join(_compared(after, retyped.get_column(f"new.{ROW}"), "new", names), on=f"new.{ROW}")
     )
     differs = {c: ~pl.col(f"old={c}").eq_missing(pl.col(f"new={c}")) for c in names}
     compared = compared.with_columns(

@@ -78,7 +78,7 @@ EXPECTED_RULES = {
 
 CHANGE_KINDS = (
     "changed",  # fatalities and notes get new values             -> a changed row
-    "reformatted",  # latitude typed with a trailing zero, count with a separator -> reformatted
+    "reformatted",  # latitude typed with a trailing zero (rows with one) -> reformatted
     "removed",  # the row is deleted                              -> removed
     "added",  # a new row (a copy under a new event_id) at the end -> added
     "error",  # the date becomes '2024-02-30'                     -> an introduced date.invalid

@@ -64,14 +64,19 @@ def _choose_key(compiled: CompiledSchema, key: list[str] | tuple[str, ...] | Non
     return unique[:1]
 
 
-def _keyed(version: Version, key: list[str]) -> pl.DataFrame:
-    """The version's rows (`__row`, `__line`, cells as typed), their position (`__index`) and
-    their key values (`__key.0`, …)."""
+def _ids(version: Version, key: list[str]) -> pl.DataFrame:
+    """Every row's key values (`__key.0`, …), `__row`, `__line` and `__index` (its position in
+    `version.frame`): narrow, so filters and joins do not carry the cells along."""
+    frame = version.frame
     values = version.key.select(
-        _value(pl.col(name), pl.lit(version.frame.get_column(name))).alias(k)
+        _value(pl.col(name), pl.lit(frame.get_column(name))).alias(k)
         for name, k in zip(key, _keys(key), strict=True)
     )
-    return pl.concat([version.frame.with_row_index(_INDEX), values], how="horizontal")
+    return values.with_columns(
+        frame.get_column(ROW),
+        frame.get_column(LINE),
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias(_INDEX),
+    )
 
 
 def _check_key(table: Table, key: list[str]) -> None:
@@ -102,14 +107,9 @@ def _duplicates(frame: pl.DataFrame, keys: list[str]) -> tuple[DuplicateKey, ...
     )
 
 
-def _side(frame: pl.DataFrame, side: str, keys: list[str]) -> pl.DataFrame:
-    """The key, then `{side}.__row`, `{side}.__line` and `{side}.__index` (its position)."""
-    return frame.select(
-        *keys,
-        pl.col(ROW).alias(f"{side}.{ROW}"),
-        pl.col(LINE).alias(f"{side}.{LINE}"),
-        pl.col(_INDEX).alias(f"{side}.{_INDEX}"),
-    )
+def _prefixed(ids: pl.DataFrame, side: str, keys: list[str]) -> pl.DataFrame:
+    """`ids` with `{side}.` before the row, line and position, for a join of two versions."""
+    return ids.rename({c: f"{side}.{c}" for c in (ROW, LINE, _INDEX)})
 
 
 def _retyped(
@@ -133,7 +133,7 @@ def _compared(version: Version, rows: pl.Series, side: str, names: tuple[str, ..
     """For `rows`: `{side}.__row`, each cell as typed (`{side}.{column}`) and its compared
     value (`{side}={column}`)."""
     canonical = version.canonical(rows)
-    typed = version.frame.filter(pl.col(ROW).is_in(rows.implode()))
+    typed = version.frame.lazy().filter(pl.col(ROW).is_in(rows.implode())).collect()
     return typed.join(canonical, on=ROW, how="left", suffix="=canonical").select(
         pl.col(ROW).alias(f"{side}.{ROW}"),
         *(pl.col(c).alias(f"{side}.{c}") for c in names),
@@ -141,12 +141,34 @@ def _compared(version: Version, rows: pl.Series, side: str, names: tuple[str, ..
     )
 
 
-def _findings(version: Version, keyed: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+def _changed(
+    rows: pl.DataFrame, differs: dict[str, pl.Expr], names: tuple[str, ...], keys: list[str]
+) -> tuple[ChangedRow, ...]:
+    """The changed rows (in NEW's order) with their differing cells, as typed."""
+    cells = pl.concat(
+        [
+            rows.filter(differs[c]).select(
+                pl.col(f"new.{ROW}").alias("row"),
+                pl.lit(i, pl.UInt32).alias("__position"),
+                pl.col(f"old.{c}").alias("old"),
+                pl.col(f"new.{c}").alias("new"),
+            )
+            for i, c in enumerate(names)
+        ]
+    ).sort("row", "__position")
+    by_row: dict[int, list[CellChange]] = {}
+    for row, position, old_value, new_value in cells.iter_rows():
+        by_row.setdefault(row, []).append(CellChange(names[position], old_value, new_value))
+    return tuple(
+        ChangedRow(tuple(values[:-2]), values[-2], values[-1], tuple(by_row[values[-2]]))
+        for values in rows.select(*keys, f"new.{ROW}", f"new.{LINE}").iter_rows()
+    )
+
+
+def _findings(version: Version, ids: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Row findings with the key of their row and their occurrence among equal findings."""
     rows = version.findings.get_column("row").unique()
-    of_rows = keyed.filter(pl.col(ROW).is_in(rows.implode())).select(
-        pl.col(ROW).alias("row"), *keys
-    )
+    of_rows = ids.filter(pl.col(ROW).is_in(rows.implode())).select(pl.col(ROW).alias("row"), *keys)
     return (
         version.findings.join(of_rows, on="row", how="left")
         .sort("row", maintain_order=True)
@@ -251,23 +273,23 @@ def diff_tables(
     _check_key(new, key)
     before = adapter.validate_version(old, compiled, key)
     after = adapter.validate_version(new, compiled, key)
-    old_keyed, new_keyed = _keyed(before, key), _keyed(after, key)
+    old_ids, new_ids = _ids(before, key), _ids(after, key)
 
     def split(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         missing = pl.any_horizontal(pl.col(k).is_null() for k in keys)
         blank = frame.filter(missing).select(ROW, LINE)
         return blank, frame if blank.is_empty() else frame.filter(~missing)
 
-    old_missing, old_present = split(old_keyed)
-    new_missing, new_present = split(new_keyed)
+    old_missing, old_present = split(old_ids)
+    new_missing, new_present = split(new_ids)
     dup_old, dup_new = _duplicates(old_present, keys), _duplicates(new_present, keys)
     if dup_old or dup_new:
         taken = pl.DataFrame([d.key for d in dup_old + dup_new], schema=keys, orient="row").unique()
         old_present = old_present.join(taken, on=keys, how="anti")
         new_present = new_present.join(taken, on=keys, how="anti")
 
-    joined = _side(old_present, "old", keys).join(
-        _side(new_present, "new", keys), on=keys, how="full", coalesce=True
+    joined = _prefixed(old_present, "old", keys).join(
+        _prefixed(new_present, "new", keys), on=keys, how="full", coalesce=True
     )
     in_old, in_new = pl.col(f"old.{ROW}").is_not_null(), pl.col(f"new.{ROW}").is_not_null()
     pairs = joined.filter(in_old & in_new)
@@ -275,7 +297,7 @@ def diff_tables(
     removed = joined.filter(~in_new).sort(f"old.{ROW}")
     # Identical text means identical canonical values (each is a function of its cell), so
     # canonical values are computed only for the rows typed differently.
-    retyped = _retyped(old_keyed, new_keyed, pairs, names)
+    retyped = _retyped(before.frame, after.frame, pairs, names)
     compared = (
         retyped.select(*keys, f"old.{ROW}", f"new.{ROW}", f"new.{LINE}")
         .join(_compared(before, retyped.get_column(f"old.{ROW}"), "old", names), on=f"old.{ROW}")
@@ -285,27 +307,9 @@ def diff_tables(
     compared = compared.with_columns(
         reduce(lambda a, b: a | b, differs.values()).alias("__changed")
     ).sort(f"new.{ROW}")
-    changed_rows = compared.filter("__changed")
-    cells = pl.concat(
-        [
-            changed_rows.filter(differs[c]).select(
-                pl.col(f"new.{ROW}").alias("row"),
-                pl.lit(i, pl.UInt32).alias("__position"),
-                pl.col(f"old.{c}").alias("old"),
-                pl.col(f"new.{c}").alias("new"),
-            )
-            for i, c in enumerate(names)
-        ]
-    ).sort("row", "__position")
-    by_row: dict[int, list[CellChange]] = {}
-    for row, position, old_value, new_value in cells.iter_rows():
-        by_row.setdefault(row, []).append(CellChange(names[position], old_value, new_value))
-    changed = tuple(
-        ChangedRow(tuple(values[:-2]), values[-2], values[-1], tuple(by_row[values[-2]]))
-        for values in changed_rows.select(*keys, f"new.{ROW}", f"new.{LINE}").iter_rows()
-    )
+    changed = _changed(compared.filter("__changed"), differs, names, keys)
 
-    old_found, new_found = _findings(before, old_keyed, keys), _findings(after, new_keyed, keys)
+    old_found, new_found = _findings(before, old_ids, keys), _findings(after, new_ids, keys)
     ident = ["rule", "column", *keys, _OCCURRENCE]
     introduced = new_found.join(old_found, on=ident, how="anti", nulls_equal=True)
     fixed = old_found.join(new_found, on=ident, how="anti", nulls_equal=True)

@@ -89,10 +89,16 @@ def _key_tuples(frame: pl.DataFrame, keys: list[str]) -> list[Key]:
     return list(frame.select(keys).iter_rows())
 
 
-def _duplicates(frame: pl.DataFrame, keys: list[str]) -> tuple[DuplicateKey, ...]:
-    # Repeated 64-bit hashes find the candidates fast; their text decides among those few.
+def _duplicates(ids: pl.DataFrame, keys: list[str]) -> tuple[DuplicateKey, ...]:
+    # Equal neighbours among the sorted 64-bit hashes find the candidates fast; their text
+    # decides among those few (a hash can collide, a key cannot).
     key = pl.struct(keys) if len(keys) > 1 else pl.col(keys[0])
-    candidates = frame.select(*keys, ROW, LINE).filter(key.hash().is_duplicated())
+    hashes = ids.select(key.hash()).to_series()
+    ordered = hashes.sort()
+    repeated = ordered.filter(ordered == ordered.shift(1))
+    if repeated.is_empty():
+        return ()
+    candidates = ids.select(*keys, ROW, LINE).filter(hashes.is_in(repeated.unique().implode()))
     groups = (
         candidates.filter(key.is_duplicated())
         .group_by(keys, maintain_order=True)
@@ -119,13 +125,23 @@ def _retyped(
     gathered column per version is held at once)."""
     # In OLD's order both gathers run mostly forward, and over one chunk each: a gather
     # across the reader's many chunks, in random order, is an order of magnitude slower.
+    # A few columns at a time: polars compares them in parallel, memory holds only those.
     pairs = pairs.sort(f"old.{_INDEX}")
     at_old, at_new = pairs.get_column(f"old.{_INDEX}"), pairs.get_column(f"new.{_INDEX}")
     differs = pl.repeat(False, pairs.height, dtype=pl.Boolean, eager=True)
-    for c in names:
-        typed_old = old.get_column(c).rechunk().gather(at_old)
-        typed_new = new.get_column(c).rechunk().gather(at_new)
-        differs = differs | ~typed_old.eq_missing(typed_new)
+    for start in range(0, len(names), 4):
+        batch = names[start : start + 4]
+        differs = (
+            differs
+            | pl.select(
+                pl.any_horizontal(
+                    ~pl.lit(old.get_column(c).rechunk())
+                    .gather(at_old)
+                    .eq_missing(pl.lit(new.get_column(c).rechunk()).gather(at_new))
+                    for c in batch
+                )
+            ).to_series()
+        )
     return pairs.filter(differs)
 
 

@@ -2,6 +2,7 @@
 
     python bench/generate.py 1000000 --seed 1 --error-rate 0.001 bench/data/events-1m.csv
     python bench/generate.py 1000000 --seed 1 --pathological bench/data/patho-1m.csv
+    python bench/generate.py 1000000 --seed 1 --error-rate 0.001 --change-rate 0.01 bench/data/events-1m-changed.csv
 
 Every date form (day, month, year, intervals, open "by"/"from" ends, ~ ? % qualifiers) and
 every count form (143, ~2500, 143+, <=50, 100-999, 2,500) appears; ~70 countries with real
@@ -11,7 +12,10 @@ notes and a few multi-line notes. `source_date` is never after 2026-06-30 and, f
 `occurred`, never before the start of the event date.
 
 `--error-rate R` plants errors in round(R*N) rows, one per row, in equal shares of six kinds
-(see ERROR_KINDS). `--pathological` makes every row break two rules instead. A sidecar
+(see ERROR_KINDS). `--pathological` makes every row break two rules instead. `--change-rate C`
+writes the same table as a later version would look, with round(C*N) rows touched in equal
+shares of CHANGE_KINDS (a cell changed, a cell retyped, a row removed, a row added, an error
+introduced, an error fixed): the other side of `toolkit diff`. A sidecar
 `<OUT>.meta.json` records the parameters and the planted counts (bench/run.py reuses a file
 whose sidecar matches). Fully vectorised (numpy + polars): 1,000,000 rows in a few seconds,
 identical output for the same arguments.
@@ -71,6 +75,15 @@ EXPECTED_RULES = {
     "latitude_range": "coordinates.range",
     "duplicate_id": "value.unique",
 }
+
+CHANGE_KINDS = (
+    "changed",  # fatalities and notes get new values             -> a changed row
+    "reformatted",  # latitude typed with a trailing zero (rows with one) -> reformatted
+    "removed",  # the row is deleted                              -> removed
+    "added",  # a new row (a copy under a new event_id) at the end -> added
+    "error",  # the date becomes '2024-02-30'                     -> an introduced date.invalid
+    "fixed",  # a row with a planted error gets the clean row's values back -> fixed findings
+)
 
 # Source dates end here (deterministic output whatever today is; must stay <= today).
 SOURCE_DATE_MAX = date(2026, 6, 30)
@@ -507,6 +520,62 @@ def _plant(
     return df.with_columns(v.alias(c) for c, v in cols.items())
 
 
+def change(
+    df: pl.DataFrame, clean: pl.DataFrame, seed: int, rate: float
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """A later version of `df`: round(rate*N) rows touched, in equal shares of CHANGE_KINDS.
+
+    `clean` is the same table without planted errors: its values fix the rows picked as
+    "fixed" (chosen among the rows with a planted error); the other kinds touch intact rows.
+    """
+    n = df.height
+    rng = np.random.default_rng([seed, 13])
+    m = min(n, max(len(CHANGE_KINDS), round(rate * n)))
+    share = np.bincount(np.arange(m) % len(CHANGE_KINDS), minlength=len(CHANGE_KINDS))
+    broken_mask = (
+        pl.select(pl.any_horizontal(~pl.lit(df[c]).eq_missing(pl.lit(clean[c])) for c in COLUMNS))
+        .to_series()
+        .to_numpy()
+    )
+    broken, intact = np.flatnonzero(broken_mask), np.flatnonzero(~broken_mask)
+    share[5] = min(share[5], len(broken) // 2)  # half the planted errors stay
+    share[:5] = np.minimum(share[:5], len(intact) // 5)
+    picked = rng.choice(intact, int(share[:5].sum()), replace=False)
+    changed, reformatted, removed, added, error = np.split(picked, np.cumsum(share[:4]))
+    fixed = rng.choice(broken, int(share[5]), replace=False)
+
+    cols = {c: df[c].clone() for c in COLUMNS}
+
+    def put(column: str, at: np.ndarray, values: pl.Series) -> None:
+        if len(at):
+            cols[column] = cols[column].scatter(at, values.cast(pl.String))
+
+    put("fatalities", changed, pl.Series(rng.integers(0, 500, len(changed))))
+    put("notes", changed, pl.Series(["Revised after a second report."] * len(changed)))
+    latitude = df["latitude"].gather(reformatted)
+    has_latitude = latitude.is_not_null().to_numpy()
+    put("latitude", reformatted[has_latitude], latitude.filter(latitude.is_not_null()) + "0")
+    put("date", error, pl.Series(["2024-02-30"] * len(error)))
+    for c in COLUMNS:
+        put(c, fixed, clean[c].gather(fixed))
+    later = pl.DataFrame(cols).select(COLUMNS)
+    copies = later[added].with_columns(
+        event_id=pl.format("new-{}", pl.Series(np.arange(len(added))).cast(pl.String).str.zfill(7))
+    )
+    keep = np.ones(n, dtype=bool)
+    keep[removed] = False
+    later = pl.concat([later.filter(pl.Series(keep)), copies])
+    counts = {
+        "changed": len(changed),
+        "reformatted": int(has_latitude.sum()),
+        "removed": len(removed),
+        "added": len(added),
+        "error": len(error),
+        "fixed": len(fixed),
+    }
+    return later, counts
+
+
 def write(df: pl.DataFrame, out: Path, meta: dict) -> None:
     """Write the CSV and its sidecar atomically (a partial file is never left under OUT)."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -521,19 +590,26 @@ def meta_path_for(out: Path) -> Path:
     return out.with_name(out.name + ".meta.json")
 
 
-def params(n: int, seed: int, error_rate: float, pathological: bool) -> dict:
-    return {
+def params(
+    n: int, seed: int, error_rate: float, pathological: bool, change_rate: float = 0.0
+) -> dict:
+    out = {
         "generator_version": GENERATOR_VERSION,
         "rows": n,
         "seed": seed,
         "error_rate": 0.0 if pathological else error_rate,
         "pathological": pathological,
     }
+    if change_rate:
+        out["change_rate"] = change_rate
+    return out
 
 
-def ensure(out: Path, n: int, seed: int, error_rate: float, pathological: bool) -> bool:
+def ensure(
+    out: Path, n: int, seed: int, error_rate: float, pathological: bool, change_rate: float = 0.0
+) -> bool:
     """Generate OUT unless it exists with the same parameters. True when it was (re)generated."""
-    wanted = params(n, seed, error_rate, pathological)
+    wanted = params(n, seed, error_rate, pathological, change_rate)
     meta_path = meta_path_for(out)
     if out.exists() and meta_path.exists():
         with meta_path.open(encoding="utf-8") as fh:
@@ -542,12 +618,12 @@ def ensure(out: Path, n: int, seed: int, error_rate: float, pathological: bool) 
             return False
     t0 = time.perf_counter()
     df, planted = generate(n, seed, error_rate, pathological)
-    write(df, out, {"params": wanted, "planted": planted, "seconds": 0.0})
-    seconds = round(time.perf_counter() - t0, 3)
-    meta_path.write_text(
-        json.dumps({"params": wanted, "planted": planted, "seconds": seconds}, indent=2) + "\n",
-        encoding="utf-8",
-    )
+    meta: dict = {"params": wanted, "planted": planted}
+    if change_rate:
+        df, meta["changes"] = change(df, generate(n, seed)[0], seed, change_rate)
+    write(df, out, {**meta, "seconds": 0.0})
+    meta["seconds"] = round(time.perf_counter() - t0, 3)
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return True
 
 
@@ -561,22 +637,35 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--pathological", action="store_true", help="every row breaks two rules")
     parser.add_argument(
+        "--change-rate",
+        type=float,
+        default=0.0,
+        help="write a later version: this share of rows changed, retyped, removed, added, "
+        "broken or fixed (the NEW side of a diff)",
+    )
+    parser.add_argument(
         "--force", action="store_true", help="regenerate even if OUT has the same parameters"
     )
     args = parser.parse_args(argv)
-    if args.rows < 1 or not 0.0 <= args.error_rate <= 1.0:
-        parser.error("rows must be >= 1 and --error-rate within [0, 1]")
+    if args.rows < 1 or not 0.0 <= args.error_rate <= 1.0 or not 0.0 <= args.change_rate <= 1.0:
+        parser.error("rows must be >= 1 and --error-rate and --change-rate within [0, 1]")
     if date.today() < SOURCE_DATE_MAX:
         print(f"warning: today is before {SOURCE_DATE_MAX}; source dates may be in the future",
               file=sys.stderr)  # fmt: skip
     if args.force:
         meta_path_for(args.out).unlink(missing_ok=True)
-    made = ensure(args.out, args.rows, args.seed, args.error_rate, args.pathological)
+    made = ensure(
+        args.out, args.rows, args.seed, args.error_rate, args.pathological, args.change_rate
+    )
     with meta_path_for(args.out).open(encoding="utf-8") as fh:
         meta = json.load(fh)
     what = "wrote" if made else "kept (same parameters)"
     planted = ", ".join(f"{k} {v}" for k, v in meta["planted"].items() if v) or "none"
-    print(f"{what} {args.out}: {args.rows} rows in {meta['seconds']} s; planted errors: {planted}")
+    changes = ", ".join(f"{k} {v}" for k, v in meta.get("changes", {}).items())
+    print(
+        f"{what} {args.out}: {args.rows} rows in {meta['seconds']} s; planted errors: {planted}"
+        + (f"; changes: {changes}" if changes else "")
+    )
     return 0
 
 

@@ -42,6 +42,7 @@ ROOT = BENCH.parent
 PY = sys.executable
 SEED = 1
 ERROR_RATE = 0.001
+CHANGE_RATE = 0.01  # the diff case's NEW: this share of the 0.1%-error file's rows touched
 MIB = 1024 * 1024
 RUN_TIMEOUT_S = 3600
 
@@ -77,7 +78,7 @@ class Case:
     name: str
     size: str  # "1m", "100k" or "10k" (nominal)
     dataset: str  # key into the data sets
-    kind: str  # floor | validate | export | openpyxl | frictionless
+    kind: str  # floor | validate | export | openpyxl | frictionless | diff
     what: str
     ok_codes: tuple[int, ...] = (0,)
     to: str = ""
@@ -95,6 +96,7 @@ CASES = (
     Case("validate_100k", "100k", "errors", "validate", "toolkit validate, 0.1% planted errors", (1,)),
     Case("validate_10k", "10k", "errors", "validate", "toolkit validate, 0.1% planted errors", (1,)),
     Case("pathological_1m", "1m", "pathological", "validate", "toolkit validate, every row breaks two rules", (1,)),
+    Case("diff_1m", "1m", "changed", "diff", "toolkit diff of the 0.1%-error file and a copy with 1% of rows changed", (1,)),
 )  # fmt: skip
 CASE_NAMES = tuple(c.name for c in CASES)
 
@@ -137,6 +139,8 @@ def data_file(data_dir: Path, dataset: str, rows: int) -> Path:
         return data_dir / f"events-{rows}-s{SEED}-e{ERROR_RATE}.csv"
     if dataset == "clean":
         return data_dir / f"events-{rows}-s{SEED}-clean.csv"
+    if dataset == "changed":
+        return data_dir / f"events-{rows}-s{SEED}-e{ERROR_RATE}-c{CHANGE_RATE}.csv"
     return data_dir / f"pathological-{rows}-s{SEED}.csv"
 
 
@@ -145,6 +149,9 @@ def ensure_data(data_dir: Path, dataset: str, rows: int) -> Path:
     cmd = [PY, str(BENCH / "generate.py"), str(rows), str(path), "--seed", str(SEED)]
     if dataset == "errors":
         cmd += ["--error-rate", str(ERROR_RATE)]
+    elif dataset == "changed":  # a diff compares it with the errors file: make that one too
+        ensure_data(data_dir, "errors", rows)
+        cmd += ["--error-rate", str(ERROR_RATE), "--change-rate", str(CHANGE_RATE)]
     elif dataset == "pathological":
         cmd += ["--pathological"]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -228,7 +235,10 @@ def ensure_frictionless_schema(path: Path) -> Path:
 # ---------------------------------------------------------------- running
 
 
-def command(case: Case, path: Path, work: Path, schema_json: Path) -> list[str]:
+def command(case: Case, path: Path, work: Path, schema_json: Path, rows: int) -> list[str]:
+    if case.kind == "diff":  # NEW is the changed copy of the errors file, which is OLD
+        old = data_file(path.parent, "errors", rows)
+        return [PY, "-m", "toolkit", "diff", str(old), str(path)]
     if case.kind == "floor":
         return [PY, "-c", FLOOR_SCRIPT, str(path)]
     if case.kind == "validate":
@@ -279,7 +289,9 @@ def run_round(result: Result, path: Path, schema_json: Path) -> None:
     case = result.case
     work = Path(tempfile.mkdtemp(prefix=f"bench-{case.name}-"))
     try:
-        seconds, rss, code, tail = run_once(command(case, path, work, schema_json), work)
+        seconds, rss, code, tail = run_once(
+            command(case, path, work, schema_json, result.rows), work
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result.codes.append(code)
@@ -319,6 +331,7 @@ def ratios_and_targets(res: dict[str, Result]) -> tuple[list[dict], list[dict]]:
         ("scaling_100k_vs_10k", "validate_100k / validate_10k", div(med("validate_100k"), med("validate_10k"))),
         ("scaling_1m_vs_100k", "validate_1m / validate_100k", div(med("validate_1m"), med("validate_100k"))),
         ("pathological_vs_clean", "pathological_1m / validate_clean_1m", div(med("pathological_1m"), med("validate_clean_1m"))),
+        ("diff_vs_validate", "diff_1m / validate_1m (diff validates both versions)", div(med("diff_1m"), med("validate_1m"))),
     ]  # fmt: skip
     values = {k: v for k, _, v in ratios}
     targets = [
@@ -330,6 +343,7 @@ def ratios_and_targets(res: dict[str, Result]) -> tuple[list[dict], list[dict]]:
         ("pathological 1M peak RSS <= 2 GiB", peak("pathological_1m"), "<=", 2048.0, "MiB"),
         ("pathological 1M <= 3x clean validate", values["pathological_vs_clean"], "<=", 3.0, "x"),
         ("validate 1M <= 12x the 100k time", values["scaling_1m_vs_100k"], "<=", 12.0, "x"),
+        ("diff 1M (1% changed) <= 2.5x one validate", values["diff_vs_validate"], "<=", 2.5, "x"),
     ]  # fmt: skip
     ratio_rows = [{"name": k, "definition": d, "value": v} for k, d, v in ratios]
     target_rows = []
@@ -496,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
             "repeat": args.repeat,
             "seed": SEED,
             "error_rate": ERROR_RATE,
+            "change_rate": CHANGE_RATE,
         },
         "runner_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "cases": {

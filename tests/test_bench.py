@@ -115,6 +115,27 @@ def test_pathological_rows_break_two_rules_each(tmp_path: Path) -> None:
     assert set(per_row.values()) == {2}
 
 
+def test_a_changed_copy_holds_the_changes_it_counts(tmp_path: Path) -> None:
+    from toolkit import diff_tables, load_table
+
+    old = _generate(tmp_path, 600, "--seed", "4", name="old.csv")
+    new = _generate(tmp_path, 600, "--seed", "4", "--change-rate", "0.1", name="new.csv")
+    changes = json.loads(new.with_name("new.csv.meta.json").read_text("utf-8"))["changes"]
+
+    d = diff_tables(load_table(old), load_table(new))
+
+    assert changes == {
+        "changed": 10, "reformatted": changes["reformatted"], "removed": 10, "added": 10,
+        "error": 10, "fixed": 0,
+    }  # fmt: skip
+    assert 0 < changes["reformatted"] <= 10
+    assert [k for (k,) in d.added] == [f"new-{i:07}" for i in range(10)]
+    assert (len(d.removed), len(d.changed), len(d.reformatted)) == (10, 20, changes["reformatted"])
+    assert {r.cells[0].column for r in d.changed} == {"date", "fatalities"}
+    assert d.introduced_count.errors == 10
+    assert {f.rule for f in d.introduced} == {"date.invalid"}
+
+
 @pytest.fixture(scope="module")
 def smoke(
     tmp_path_factory: pytest.TempPathFactory,
@@ -150,6 +171,6 @@ def test_smoke_run_writes_every_case(smoke: tuple[subprocess.CompletedProcess[st
     assert result["cases"]["export_xlsx_100k"]["rows"] == 100
     assert result["machine"]["cores"] >= 1
     assert result["machine"]["versions"]["polars"]
-    assert len(result["targets"]) == 8
+    assert len(result["targets"]) == 9
     assert all(t["pass"] in (True, False, None) for t in result["targets"])
     assert "targets" in proc.stdout

@@ -12,7 +12,7 @@ COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands
 
 
 def test_the_commands_are_pinned():
-    assert COMMANDS == ["describe", "export", "validate"]
+    assert COMMANDS == ["describe", "diff", "export", "init", "validate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -56,8 +56,10 @@ def test_the_public_api_is_pinned():
         "Schema",
         "SchemaDefinitionError",
         "Table",
+        "TableDiff",
         "ToolkitError",
         "__version__",
+        "diff_tables",
         "export_table",
         "load_schema",
         "load_table",

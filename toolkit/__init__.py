@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.errors import ExportError, InputError, SchemaDefinitionError, ToolkitError
 
 if TYPE_CHECKING:
+    from toolkit.diff import TableDiff, diff_tables
     from toolkit.export import ExportResult, export_table
     from toolkit.loading import Table, load_table
     from toolkit.report import Finding, Report
@@ -20,6 +21,8 @@ __version__ = "0.1.0"
 # Names load on first use: `import toolkit` stays light, and validating in CI does not pay
 # for the writers (openpyxl, pyarrow) that only an export needs.
 _LAZY = {
+    "TableDiff": "toolkit.diff",
+    "diff_tables": "toolkit.diff",
     "ExportResult": "toolkit.export",
     "export_table": "toolkit.export",
     "Table": "toolkit.loading",
@@ -48,8 +51,10 @@ __all__ = [
     "Schema",
     "SchemaDefinitionError",
     "Table",
+    "TableDiff",
     "ToolkitError",
     "__version__",
+    "diff_tables",
     "export_table",
     "load_schema",
     "load_table",

@@ -9,6 +9,7 @@ import typer
 from toolkit import __version__
 from toolkit.cli.common import State
 from toolkit.cli.describe import describe
+from toolkit.cli.diff import diff
 from toolkit.cli.export import export
 from toolkit.cli.init import init
 from toolkit.cli.validate import validate
@@ -45,6 +46,7 @@ app.command(no_args_is_help=True)(validate)
 app.command(no_args_is_help=True)(export)
 app.command()(describe)
 app.command(no_args_is_help=True)(init)
+app.command(no_args_is_help=True)(diff)
 
 
 def main() -> None:

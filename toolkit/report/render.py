@@ -17,7 +17,7 @@ from toolkit.report.model import Finding, Report
 from toolkit.report.safe import MESSAGE_LIMIT, VALUE_LIMIT, json_visible, visible, visible_path
 
 
-def _where(f: Finding, table: str) -> str:
+def place(f: Finding, table: str) -> str:
     """The finding's place for a report line: `table:line`, `table Sheet!C17` or `table row N`
     (`table` already shown with `visible_path`)."""
     if f.cell:
@@ -53,7 +53,7 @@ def render_text(report: Report) -> str:
         lines.append("")
         for f in report.findings:
             lines.append(
-                f"{_where(f, table)}: {f.severity}: {visible(f.message, MESSAGE_LIMIT)} "
+                f"{place(f, table)}: {f.severity}: {visible(f.message, MESSAGE_LIMIT)} "
                 f"[{visible(f.rule)}]"
             )
             if f.hint:
@@ -91,7 +91,7 @@ def render_junit(report: Report) -> str:
     for c in report.counts:
         case = ET.SubElement(suite, "testcase", classname=table, name=_label(c.rule, c.column))
         body = "\n".join(
-            f"{_where(f, table)}: {visible(f.message, MESSAGE_LIMIT)}"
+            f"{place(f, table)}: {visible(f.message, MESSAGE_LIMIT)}"
             + (f" (hint: {visible(f.hint, MESSAGE_LIMIT)})" if f.hint else "")
             for f in listed.get((c.rule, c.column), [])
         )

@@ -36,20 +36,23 @@ _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 # - U+2028/U+2029 (line and paragraph separators): line breaks for editors, browsers, JSON.
 # - bidi marks and controls (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069): reorder what
 #   follows, so a line can read differently from its characters.
-# - U+200B, U+2060, U+FEFF: zero-width spaces a reader cannot see but a look-up trips on.
+# - U+200B, U+2060, U+FEFF, U+00AD, U+180E: zero-width characters a reader cannot see but a
+#   look-up trips on (the joiners U+200C/U+200D stay: Persian words and emoji need them); U+00A0 and U+2000-U+200A: spaces that look like a space and are
+#   not one (the characters validation reports as invisible).
+# - tag characters (U+E0000-U+E007F): invisible letters that can smuggle text past a reader.
 # - surrogates (a file name that is not UTF-8 decodes to them; no stream can encode them)
 #   and U+FFFE/U+FFFF (not characters; XML 1.0 cannot hold them).
 # - `[` after `##`: GitHub's runner still obeys the old `##[command]` syntax anywhere in a
 #   line, so `##[add-mask]…` in a value would be a command even mid-line.
 _BEYOND_C0 = (
-    "\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069"
-    "\ud800-\udfff\ufeff\ufffe\uffff"
+    "\x7f-\xa0\xad\u061c\u180e\u2000-\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069"
+    "\ud800-\udfff\ufeff\ufffe\uffff\U000e0000-\U000e007f"
 )
 _UNSAFE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]|(?<=##)\\[")
 # The same test for polars (Rust regex: no look-behind; its strings hold no surrogates).
 _UNSAFE_IN_POLARS = (
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060"
-    "\u2066-\u2069\ufeff\ufffe\uffff]|##\\["
+    "[\x00-\x1f\x7f-\xa0\xad\u061c\u180e\u2000-\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060"
+    "\u2066-\u2069\ufeff\ufffe\uffff\U000e0000-\U000e007f]|##\\["
 )
 # JSON text escapes C0 inside its strings itself (and needs its own line breaks between them).
 _JSON_UNSAFE = re.compile(f"[{_BEYOND_C0}]|(?<=##)\\[")
@@ -60,7 +63,9 @@ def _escape(match: re.Match[str]) -> str:
     if char in _SHORT:
         return _SHORT[char]
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(text: str, limit: int | None = VALUE_LIMIT) -> str:
@@ -121,7 +126,15 @@ def json_visible(encoded: str) -> str:
         >>> json_visible('{"v": "##[error]\\u2028"}')
         '{"v": "##\\\\u005berror]\\\\u2028"}'
     """
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+    return _JSON_UNSAFE.sub(_json_escape, encoded)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON writes a character beyond the BMP as a surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _visible_series(values: pl.Series, limit: int | None) -> pl.Series:

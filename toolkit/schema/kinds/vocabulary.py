@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,11 @@ from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
 SEPARATORS = (";", "|")
+# columns named like these hold names or prose, however few distinct values a table has
+FREE_TEXT_NAMES = frozenset(
+    "name names location place city town village actor actors title description notes note "
+    "comment comments address source headline school district county site".split()
+)
 MAX_VALUES = 20  # `toolkit init`: at most this many distinct values make a vocabulary
 MAX_VALUE_CHARS = 40
 MEAN_VALUE_CHARS = 16  # codes are short; names of actors or places run longer
@@ -75,6 +81,9 @@ class VocabularyColumn(Column):
     def detect(cls, profile: Profile) -> Detection | None:
         if profile.multiline or profile.distinct < 2:
             return None
+        words = set(re.split(r"[^a-z]+", profile.lowered_name()))
+        if words & FREE_TEXT_NAMES:
+            return None  # a few repeated place or actor names are still names, not a code list
         for separator in SEPARATORS:
             if profile.values.str.contains(separator, literal=True).any():
                 items = (

@@ -18,8 +18,30 @@ from toolkit.schema.rules import Rule
 SEPARATORS = (";", "|")
 # columns named like these hold names or prose, however few distinct values a table has
 FREE_TEXT_NAMES = frozenset(
-    "name names location place city town village actor actors title description notes note "
-    "comment comments address source headline school district county site".split()
+    [
+        "name",
+        "names",
+        "location",
+        "place",
+        "city",
+        "town",
+        "village",
+        "actor",
+        "actors",
+        "title",
+        "description",
+        "notes",
+        "note",
+        "comment",
+        "comments",
+        "address",
+        "source",
+        "headline",
+        "school",
+        "district",
+        "county",
+        "site",
+    ]
 )
 MAX_VALUES = 20  # `toolkit init`: at most this many distinct values make a vocabulary
 MAX_VALUE_CHARS = 40

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from toolkit import load_schema, load_table, validate_table
 from toolkit.cli import app
+from toolkit.infer import infer_schema
 from toolkit.schema import parse_schema
-from toolkit.schema.infer import infer_schema
 
 SHARED = ROOT.parent / "shared" / "data"
 UCDP = SHARED / "ucdp-ged-23.1-central-african-republic.csv"

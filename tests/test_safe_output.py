@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 from toolkit import Finding, Report
 from toolkit.cli import app
 from toolkit.report import RuleCount, render
-from toolkit.report.safe import VALUE_LIMIT, json_visible, visible, visible_expr, visible_path
+from toolkit.safe import VALUE_LIMIT, json_visible, visible, visible_expr, visible_path
 
 INJECTED_NAME = "empty\n::add-mask::x\n::error::EMPTYNAME.csv"
 SHOWN_NAME = "empty\\n::add-mask::x\\n::error::EMPTYNAME.csv"

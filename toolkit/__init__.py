@@ -7,6 +7,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ExportError, InputError, SchemaDefinitionError, ToolkitError
+from toolkit.version import __version__
 
 if TYPE_CHECKING:
     from toolkit.diff import TableDiff, diff_tables
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from toolkit.schema import Schema, load_schema
     from toolkit.validation import validate_table
 
-__version__ = "0.1.0"
 
 # Names load on first use: `import toolkit` stays light, and validating in CI does not pay
 # for the writers (openpyxl, pyarrow) that only an export needs.

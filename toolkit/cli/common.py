@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from toolkit.errors import ToolkitError
-from toolkit.report.safe import MESSAGE_LIMIT, visible
+from toolkit.safe import MESSAGE_LIMIT, visible
 
 if TYPE_CHECKING:
     from toolkit.loading import Table

@@ -24,7 +24,7 @@ from toolkit.cli.common import (
     load_inputs,
 )
 from toolkit.report import render
-from toolkit.report.safe import visible, visible_path
+from toolkit.safe import visible, visible_path
 from toolkit.validation import DEFAULT_MAX_FINDINGS
 
 

@@ -18,7 +18,7 @@ from toolkit.cli.common import (
     fail,
     guarded,
 )
-from toolkit.report.safe import visible_path
+from toolkit.safe import visible_path
 
 
 def init(
@@ -47,8 +47,8 @@ def init(
         fail(f"{output} exists; pass --force to overwrite it")
 
     def body() -> int:
+        from toolkit.infer import infer_schema
         from toolkit.loading import load_table
-        from toolkit.schema.infer import infer_schema
 
         loaded = load_table(table, sheet=sheet, encoding=encoding, delimiter=delimiter)
         inferred = infer_schema(loaded)

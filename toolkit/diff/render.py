@@ -22,7 +22,7 @@ from toolkit.report.markdown import (
     md_text,
 )
 from toolkit.report.render import place
-from toolkit.report.safe import VALUE_LIMIT, json_visible, visible
+from toolkit.safe import VALUE_LIMIT, json_visible, visible
 
 
 def value_text(value: str | None) -> str:

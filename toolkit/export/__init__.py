@@ -29,6 +29,7 @@ from toolkit.loading.table import column_letter, file_sha256
 from toolkit.report import Report
 from toolkit.schema import CompiledSchema, Schema
 from toolkit.validation import DEFAULT_MAX_FINDINGS, Validation, run_validation
+from toolkit.version import __version__
 
 if TYPE_CHECKING:
     from toolkit.export.xlsx import Issue
@@ -247,7 +248,7 @@ def _export(
         values = cell_values(kept, spec)
         check_limits(values, kept.get_column(ROW))
     metadata = {
-        "toolkit.version": _version(),
+        "toolkit.version": __version__,
         "schema.name": spec.name,
         "schema.version": spec.version,
         "schema.sha256": spec.sha256,
@@ -284,7 +285,7 @@ def _export(
             _rejected_frame(validation, mask).write_csv(path, line_terminator="\n")
             done(f"{stem}.rejected.csv", rejected, path)
         manifest: dict[str, object] = {
-            "toolkit_version": _version(),
+            "toolkit_version": __version__,
             "input": {
                 "path": str(table.path),
                 "sha256": table.sha256,
@@ -311,9 +312,3 @@ def _export(
     return ExportResult(
         report, tuple(written), kept.height, rejected, manifest=manifest, removed=tuple(removed)
     )
-
-
-def _version() -> str:
-    from toolkit import __version__
-
-    return __version__

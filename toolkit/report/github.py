@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from toolkit.report.model import Finding, Report
-from toolkit.report.safe import MESSAGE_LIMIT, PATH_LIMIT, VALUE_LIMIT, visible
+from toolkit.safe import MESSAGE_LIMIT, PATH_LIMIT, VALUE_LIMIT, visible
 
 ANNOTATIONS_PER_SEVERITY = 10  # what GitHub shows per step for each of error and warning
 READ_MORE = "see the job summary or --format json"

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from toolkit.report.model import Finding, Report, RuleCount
-from toolkit.report.safe import MESSAGE_LIMIT, PATH_LIMIT, visible
+from toolkit.safe import MESSAGE_LIMIT, PATH_LIMIT, visible
 
 STEP_SUMMARY_LIMIT = 1 << 20  # bytes GitHub accepts in one step's summary
 SUMMARY_BUDGET = 512 << 10  # what one summary may take, well under that limit

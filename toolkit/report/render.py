@@ -1,6 +1,6 @@
 """Render a Report for people (text, markdown), scripts (json), GitHub, other CI (junit).
 
-Every name and value goes through `visible` (toolkit/report/safe.py): shown to a person or
+Every name and value goes through `visible` (toolkit/safe.py): shown to a person or
 a CI log, none of them can break a line, drive a terminal, start a workflow command or make
 the XML unreadable.
 """
@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 from toolkit.report.github import render_github
 from toolkit.report.markdown import render_markdown
 from toolkit.report.model import Finding, Report
-from toolkit.report.safe import MESSAGE_LIMIT, VALUE_LIMIT, json_visible, visible, visible_path
+from toolkit.safe import MESSAGE_LIMIT, VALUE_LIMIT, json_visible, visible, visible_path
 
 
 def place(f: Finding, table: str) -> str:

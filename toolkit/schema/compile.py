@@ -8,46 +8,18 @@ markers into nulls), 2 parses it and locates points.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 import pandera.polars as pa
 import polars as pl
 
-from toolkit.schema.kinds import Column, RuleContext
+from toolkit.schema.kinds import RuleContext
 from toolkit.schema.model import Schema
 from toolkit.schema.rules import Rule
+from toolkit.schema.stages import Stages, run, stages
 
 OK = "ok"
-
-
-def _stages(columns: Iterable[Column], schema: Schema | None) -> tuple[dict[str, pl.Expr], ...]:
-    columns = list(columns)
-    by_name = {c.name: c for c in columns} if schema is None else schema.by_name
-    parse: dict[str, pl.Expr] = {}
-    for column in columns:
-        parse.update(column.parse_stage(by_name))
-    for check in schema.rules if schema is not None else ():
-        parse.update(check.stage(by_name))
-    return (
-        {k: v for c in columns for k, v in c.screen_stage().items()},
-        {k: v for c in columns for k, v in c.value_stage().items()},
-        parse,
-    )
-
-
-def _run(frame: pl.DataFrame, stages: tuple[dict[str, pl.Expr], ...]) -> pl.DataFrame:
-    lazy = frame.lazy()  # lazy, so shared sub-expressions (regex captures) run once
-    for stage in stages:
-        if stage:
-            lazy = lazy.with_columns(**stage)
-    return lazy.collect()
-
-
-def prepare_columns(frame: pl.DataFrame, columns: Iterable[Column]) -> pl.DataFrame:
-    """`frame` with the derived columns of `columns` only (for checking an expression)."""
-    return _run(frame, _stages(columns, None))
 
 
 @dataclass(frozen=True)
@@ -55,13 +27,13 @@ class CompiledSchema:
     """What validation runs: stages that derive typed columns, then the pandera schema."""
 
     schema: Schema
-    stages: tuple[dict[str, pl.Expr], ...]
+    stages: Stages
     rules: dict[str, Rule]
     pandera: pa.DataFrameSchema
 
     def prepare(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Add the derived columns (trimmed text, parsed values, locations) to `frame`."""
-        return _run(frame, self.stages)
+        return run(frame, self.stages)
 
 
 def _check(rule: Rule) -> pa.Check:
@@ -93,7 +65,7 @@ def compile_schema(schema: Schema, *, today: date | None = None) -> CompiledSche
     }
     return CompiledSchema(
         schema=schema,
-        stages=_stages(schema.columns, schema),
+        stages=stages(schema.columns, schema.rules, schema.by_name),
         rules=rules,
         pandera=pa.DataFrameSchema(columns, name=schema.name, strict=False),
     )

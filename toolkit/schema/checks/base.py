@@ -20,6 +20,7 @@ from toolkit.schema import options as opt
 from toolkit.schema.kinds import Column, RuleContext
 from toolkit.schema.options import OptionError, Severity, option
 from toolkit.schema.rules import Rule
+from toolkit.schema.stages import prepare_columns
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,6 @@ def check_expression(expression: str, columns: Mapping[str, Column], what: str) 
             f"{what} refers to column {unknown[0]!r}, which the schema does not declare"
         )
     empty = pl.DataFrame({n: [] for n in names}, schema=dict.fromkeys(names, pl.String))
-    from toolkit.schema.compile import prepare_columns
-
     try:
         typed = prepare_columns(empty, [columns[n] for n in names]).select(
             columns[n].typed().alias(n) for n in names

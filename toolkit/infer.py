@@ -1,4 +1,4 @@
-"""Infer a starting schema from a table (`toolkit init`).
+"""Infer a starting schema from a table (`toolkit init`): profiles, kinds, then validation.
 
 Every value is read, not a sample: each column's distinct values are profiled once with
 polars, and the kinds are asked in turn (`Column.detect`, most specific first) whether all of
@@ -88,7 +88,7 @@ class InferredSchema:
 
     def to_yaml(self) -> str:
         """The schema file: the documented format, a comment on every column and rule."""
-        from toolkit.report.safe import visible
+        from toolkit.safe import visible
 
         kinds = sorted({c.detection.kind for c in self.columns})
         lines = [

@@ -352,9 +352,11 @@ def test_a_fixed_country_serves_a_single_country_table(tmp_path):
 
 
 def test_every_kind_module_registers_its_kind_and_the_format_documents_it(repo_root):
+    # base.py and scalar.py hold what kinds share; every other module is one kind's
     modules = {p.stem for p in (repo_root / "toolkit/schema/kinds").glob("*.py")} - {
         "__init__",
         "base",
+        "scalar",
     }
     registered = {cls.__module__.rsplit(".", 1)[1] for cls in KINDS.values()}
     readme = (repo_root / "schemas" / "README.md").read_text("utf-8")

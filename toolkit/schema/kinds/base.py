@@ -99,7 +99,11 @@ class Column:
         self.check_options()
 
     def check_options(self) -> None:
-        """Refuse combinations of options that cannot work (raise OptionError)."""
+        """Refuse combinations of options that cannot work (raise OptionError): by default,
+        a minimum above the maximum."""
+        low, high = getattr(self, "min", None), getattr(self, "max", None)
+        if low is not None and high is not None and low > high:
+            raise OptionError(f"min ({_bound_text(low)}) is greater than max ({_bound_text(high)})")
 
     def check_references(self, columns: Mapping[str, Column]) -> None:
         """Refuse options naming other columns that do not exist or are of the wrong kind."""

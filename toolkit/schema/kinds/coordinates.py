@@ -9,19 +9,19 @@ import polars as pl
 
 from toolkit.loading import number_text
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext, rows, through
-from toolkit.schema.kinds.integer import check_bounds
+from toolkit.schema.kinds.base import RuleContext, rows, through
 from toolkit.schema.kinds.number import parse_number
+from toolkit.schema.kinds.scalar import Scalar
 from toolkit.schema.options import option
 from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
 
 @dataclass(frozen=True, kw_only=True)
-class _Coordinate(Column):
+class _Coordinate(Scalar):
     limit: ClassVar[int] = 0
     names: ClassVar[tuple[str, ...]] = ()  # column names that say what the column is
-    text_cells = False
+    family = "number"
     detect_rank = 10
 
     @classmethod
@@ -37,16 +37,13 @@ class _Coordinate(Column):
     min: int | float | None = option(opt.number)
     max: int | float | None = option(opt.number)
 
-    def check_options(self) -> None:
-        check_bounds(self, self.min, self.max)
-
     def parse(self) -> dict[str, pl.Expr]:
-        return {"number": parse_number(self.value)}
+        return {"parsed": parse_number(self.value)}
 
     @property
     def degrees(self) -> pl.Expr:
         """The coordinate in decimal degrees (null when missing or not a number)."""
-        return self.field("number")
+        return self.parsed
 
     def degrees_from_text(self) -> pl.Expr:
         """The same, parsed from the trimmed text rather than read from the parse stage."""
@@ -69,29 +66,11 @@ class _Coordinate(Column):
                 f"{self.kind} '{{value}}' is outside -{self.limit}..{self.limit}",
                 hint="are latitude and longitude swapped?" if self.kind == "latitude" else None,
             ),
-            *self.range_rules("value.range", d, d, self.min, self.max),
+            *self.bounds_rules("value.range"),
         ]
 
     def canonical(self) -> pl.Expr:
         return number_text(self.degrees)
-
-    def outputs(self) -> list[Output]:
-        return [Output(self.name, self.degrees, self.description, self.name)]
-
-    def cell(self) -> pl.Expr:
-        return self.degrees
-
-    def interval(self) -> tuple[pl.Expr, pl.Expr]:
-        return self.degrees, self.degrees
-
-    def number(self) -> pl.Expr:
-        return self.degrees
-
-    def typed(self) -> pl.Expr:
-        return self.degrees
-
-    def ordering(self) -> str:
-        return "number"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,7 +10,6 @@ import polars as pl
 from toolkit.fuzzy import COUNT_FORMS, COUNT_LIMIT, canonical_count, count_hint, parse_count
 from toolkit.schema import options as opt
 from toolkit.schema.kinds.base import Column, Output, RuleContext, per_value, rows, through
-from toolkit.schema.kinds.integer import check_bounds
 from toolkit.schema.options import option
 from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
@@ -55,9 +54,6 @@ class FuzzyCountColumn(Column):
         examples = ", ".join(profile.examples(fuzzy, 3))
         why = f"{rows(profile.present)}, all counts, some fuzzy ({examples})"
         return Detection(cls.kind, why)
-
-    def check_options(self) -> None:
-        check_bounds(self, self.min, self.max)
 
     def parse(self) -> dict[str, pl.Expr]:
         return {"parsed": parse_count(self.value)}

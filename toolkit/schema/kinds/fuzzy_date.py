@@ -10,7 +10,6 @@ from toolkit.fuzzy import parse_fuzzy_date
 from toolkit.loading import DATE_CELLS, DATE_CELLS_SEPARATOR
 from toolkit.schema import options as opt
 from toolkit.schema.kinds.base import Column, Output, RuleContext, matches, rows, through
-from toolkit.schema.kinds.integer import check_bounds
 from toolkit.schema.options import option
 from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
@@ -45,9 +44,6 @@ class FuzzyDateColumn(Column):
         fuzzy = profile.examples(~day, 3)
         why = f"{rows(profile.present)}, all EDTF dates, some fuzzy ({', '.join(fuzzy)})"
         return Detection(cls.kind, why)
-
-    def check_options(self) -> None:
-        check_bounds(self, self.min, self.max)
 
     def parse(self) -> dict[str, pl.Expr]:
         return {"parsed": parse_fuzzy_date(self.value)}

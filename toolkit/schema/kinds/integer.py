@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext, matches, rows, through
+from toolkit.schema.kinds.base import RuleContext, matches, rows, through
+from toolkit.schema.kinds.scalar import Scalar
 from toolkit.schema.options import OptionError, option
 from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
@@ -22,23 +23,18 @@ def thousands_separator(value: object) -> str:
     return value  # type: ignore[return-value]
 
 
-def check_bounds(column: Column, minimum: object, maximum: object) -> None:
-    if minimum is not None and maximum is not None and minimum > maximum:  # type: ignore[operator]
-        raise OptionError(f"min ({minimum}) is greater than max ({maximum})")
-
-
 def grouped_digits(separator: str) -> str:
     """A regex for digits grouped in threes by `separator` (`1,369`, `12,500,000`)."""
     return rf"\d{{1,3}}(?:{re.escape(separator)}\d{{3}})+"
 
 
 @dataclass(frozen=True, kw_only=True)
-class IntegerColumn(Column):
+class IntegerColumn(Scalar):
     """A whole number; `thousands` names the separator the column may group digits with."""
 
     kind = "integer"
     summary = "a whole number: -12, 2500"
-    text_cells = False
+    family = "number"
 
     min: int | float | None = option(opt.number)
     max: int | float | None = option(opt.number)
@@ -78,9 +74,6 @@ class IntegerColumn(Column):
             why += f"; {profile.share(grouped):,} with thousands separators (1,369)"
         return Detection(cls.kind, why, options)
 
-    def check_options(self) -> None:
-        check_bounds(self, self.min, self.max)
-
     def parse(self) -> dict[str, pl.Expr]:
         v = self.value
         digits = r"\d+"
@@ -90,42 +83,20 @@ class IntegerColumn(Column):
                 v.str.replace_all(self.thousands, "", literal=True)
             )
         return {
-            "integer": pl.when(v.str.contains(r"^[+-]?\d+$")).then(v.cast(pl.Int64, strict=False))
+            "parsed": pl.when(v.str.contains(r"^[+-]?\d+$")).then(v.cast(pl.Int64, strict=False))
         }
-
-    @property
-    def integer(self) -> pl.Expr:
-        return self.field("integer")
 
     def kind_rules(self, context: RuleContext) -> list[Rule]:
         example = "2500" if not self.thousands else f"2500 or 2{self.thousands}500"
         return [
             self.parse_rule(
                 "integer.invalid",
-                self.integer.is_not_null(),
+                self.parsed.is_not_null(),
                 "a whole number",
                 f"write a whole number such as {example}",
             ),
-            *self.range_rules("value.range", self.integer, self.integer, self.min, self.max),
+            *self.bounds_rules("value.range"),
         ]
 
     def canonical(self) -> pl.Expr:
-        return self.integer.cast(pl.String)
-
-    def outputs(self) -> list[Output]:
-        return [Output(self.name, self.integer, self.description, self.name)]
-
-    def cell(self) -> pl.Expr:
-        return self.integer
-
-    def interval(self) -> tuple[pl.Expr, pl.Expr]:
-        return self.integer, self.integer
-
-    def number(self) -> pl.Expr:
-        return self.integer
-
-    def typed(self) -> pl.Expr:
-        return self.integer
-
-    def ordering(self) -> str:
-        return "number"
+        return self.parsed.cast(pl.String)

@@ -8,8 +8,9 @@ import polars as pl
 
 from toolkit.loading import number_text
 from toolkit.schema import options as opt
-from toolkit.schema.kinds.base import Column, Output, RuleContext, matches, rows, through
-from toolkit.schema.kinds.integer import check_bounds, grouped_digits, thousands_separator
+from toolkit.schema.kinds.base import RuleContext, matches, rows, through
+from toolkit.schema.kinds.integer import grouped_digits, thousands_separator
+from toolkit.schema.kinds.scalar import Scalar
 from toolkit.schema.options import option
 from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
@@ -30,12 +31,12 @@ def parse_number(v: pl.Expr, thousands: str | None = None) -> pl.Expr:
 
 
 @dataclass(frozen=True, kw_only=True)
-class NumberColumn(Column):
+class NumberColumn(Scalar):
     """A decimal number; `thousands` names the separator the column may group digits with."""
 
     kind = "number"
     summary = "a decimal number: 33.3152, -1e3"
-    text_cells = False
+    family = "number"
 
     min: int | float | None = option(opt.number)
     max: int | float | None = option(opt.number)
@@ -65,15 +66,8 @@ class NumberColumn(Column):
         why = f"{rows(profile.present)}, all numbers, {low:g} to {high:g}"
         return Detection(cls.kind, why, options)
 
-    def check_options(self) -> None:
-        check_bounds(self, self.min, self.max)
-
     def parse(self) -> dict[str, pl.Expr]:
-        return {"number": parse_number(self.value, self.thousands)}
-
-    @property
-    def parsed(self) -> pl.Expr:
-        return self.field("number")
+        return {"parsed": parse_number(self.value, self.thousands)}
 
     def kind_rules(self, context: RuleContext) -> list[Rule]:
         return [
@@ -83,26 +77,8 @@ class NumberColumn(Column):
                 "a number",
                 "write a plain number such as 33.3152",
             ),
-            *self.range_rules("value.range", self.parsed, self.parsed, self.min, self.max),
+            *self.bounds_rules("value.range"),
         ]
 
     def canonical(self) -> pl.Expr:
         return number_text(self.parsed)
-
-    def outputs(self) -> list[Output]:
-        return [Output(self.name, self.parsed, self.description, self.name)]
-
-    def cell(self) -> pl.Expr:
-        return self.parsed
-
-    def interval(self) -> tuple[pl.Expr, pl.Expr]:
-        return self.parsed, self.parsed
-
-    def number(self) -> pl.Expr:
-        return self.parsed
-
-    def typed(self) -> pl.Expr:
-        return self.parsed
-
-    def ordering(self) -> str:
-        return "number"

@@ -12,6 +12,7 @@ from toolkit.errors import InputError
 from toolkit.loading.table import (
     DATE_CELLS,
     DATE_CELLS_SEPARATOR,
+    EXTRA,
     FIELDS,
     LINE,
     ROW,
@@ -22,6 +23,7 @@ from toolkit.loading.table import (
 __all__ = [
     "DATE_CELLS",
     "DATE_CELLS_SEPARATOR",
+    "EXTRA",
     "FIELDS",
     "LINE",
     "ROW",

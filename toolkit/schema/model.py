@@ -18,6 +18,7 @@ import polars as pl
 import yaml
 
 from toolkit.errors import SchemaDefinitionError
+from toolkit.schema.yaml_source import load_yaml
 
 Severity = Literal["error", "warning"]
 
@@ -307,7 +308,7 @@ def _rule(source: str, index: int, raw: Any, names: set[str]) -> TableRuleSpec:
 def parse_schema(text: str, source: str = "<string>") -> Schema:
     """Build a Schema from YAML text; `source` names the file in error messages."""
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"

@@ -327,7 +327,7 @@ def _scan_positions(path: Path, data: bytes, frame: pl.DataFrame, delimiter: str
         )
     if found.fields.size and found.fields.max() > MAX_COLUMNS:
         widest = int(np.argmax(found.fields))
-        raise too_wide(path, int(found.fields[widest]), f"line {found.line[widest]}")
+        raise too_wide(path, int(found.fields[widest]), f"line {found.line[widest]}", "fields")
     return found
 
 

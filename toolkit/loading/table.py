@@ -183,7 +183,9 @@ def make_table(
     )
 
 
-def too_wide(path: Path, count: int, where: str = "the header", unit: str = "columns") -> InputError:
+def too_wide(
+    path: Path, count: int, where: str = "the header", unit: str = "columns"
+) -> InputError:
     return InputError(
         f"{path}: refused: {where} has {count:,} {unit}; at most {MAX_COLUMNS:,} are read "
         "(an Excel sheet's width)"

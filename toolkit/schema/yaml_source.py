@@ -12,8 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.resolver import Resolver
 
 from toolkit.errors import SchemaDefinitionError
 
@@ -25,13 +28,12 @@ MAX_ALIASES = 100
 MAX_VALUES = 200_000  # scalars, mappings and sequences, every alias expanded
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader that measures the document as it composes it."""
+class _Bounds(Composer):
+    """A composer that measures the document as it composes it (a mixin of the loaders)."""
 
-    def __init__(self, text: str, source: str) -> None:
-        super().__init__(text)
+    def _start(self, source: str) -> None:
         self._source = source
-        self._open: list[str | None] = []  # anchors of the collections being composed
+        self._open: list[str | None] = []  # anchors of the nodes being composed
         self._aliases = 0
         self._sizes: dict[int, int] = {}  # id(collection node) -> values, aliases expanded
 
@@ -72,11 +74,45 @@ class _BoundedLoader(yaml.SafeLoader):
         return node
 
 
+class _PythonLoader(_Bounds, yaml.SafeLoader):
+    """PyYAML's own scanner and parser: slower, with the clearer messages for broken YAML."""
+
+    def __init__(self, text: str, source: str) -> None:
+        yaml.SafeLoader.__init__(self, text)
+        self._start(source)
+
+
+_LOADERS: list[type[_Bounds]] = []
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _LibyamlLoader(_Bounds, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+        """libyaml's scanner and parser (four times faster), the same bounded composer."""
+
+        def __init__(self, text: str, source: str) -> None:
+            CParser.__init__(self, text)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            self._start(source)
+
+    _LOADERS.append(_LibyamlLoader)
+_LOADERS.append(_PythonLoader)
+
+
+def _load(loader_type: type[_Bounds], text: str, source: str) -> Any:
+    loader = loader_type(text, source)  # type: ignore[call-arg]
+    try:
+        return loader.get_single_data()  # type: ignore[attr-defined]
+    finally:
+        loader.dispose()  # type: ignore[attr-defined]
+
+
 def load_yaml(text: str, source: str) -> Any:
     """Parse schema YAML safely and within bounds; problems raise SchemaDefinitionError.
 
     Example:
-        >>> load_yaml("name: events\\nversion: 1\\n", "events.yaml")
+        >>> load_yaml("name: events\nversion: 1\n", "events.yaml")
         {'name': 'events', 'version': 1}
     """
     if len(text) > MAX_SCHEMA_BYTES or len(text.encode("utf-8")) > MAX_SCHEMA_BYTES:
@@ -84,9 +120,14 @@ def load_yaml(text: str, source: str) -> Any:
             f"schema {source}: is larger than {MAX_SCHEMA_BYTES:,} bytes; "
             "a schema describes columns, it does not hold data"
         )
-    loader = _BoundedLoader(text, source)
     try:
-        return loader.get_single_data()
+        try:
+            return _load(_LOADERS[0], text, source)
+        except yaml.YAMLError:
+            if len(_LOADERS) == 1:
+                raise
+            # libyaml's messages drop the character at fault: PyYAML says it (and decides)
+            return _load(_LOADERS[1], text, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"
@@ -96,5 +137,3 @@ def load_yaml(text: str, source: str) -> Any:
         raise SchemaDefinitionError(
             f"schema {source}: a value cannot be read ({str(exc).split(';')[0].strip()})"
         ) from exc
-    finally:
-        loader.dispose()

@@ -621,6 +621,35 @@ def test_a_reference_cut_by_the_inflate_block_still_counts(tmp_path):
         _check_archive(path, path.read_bytes())
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b"<c r='ZZ1048576' t=\"inlineStr\"><is><t>x</t></is></c>",  # single quotes
+        b'<c t="inlineStr"\n r="ZZ1048576"><is><t>x</t></is></c>',  # on a line of its own
+        b'<c r="ZZ1048576"/>',  # an empty cell: calamine still sizes its range by it
+    ],
+    ids=["single-quotes", "newline-before", "empty-cell"],
+)
+def test_a_far_reference_is_found_however_it_is_written(tmp_path, cell):
+    from toolkit.loading.xlsx import _check_archive
+
+    sheet = make_bad._SHEET_OPEN + make_bad._header_row() + b'<row r="2">' + cell + b"</row>"
+    path = make_bad._workbook_with_sheet(tmp_path / "far.xlsx", sheet + make_bad._SHEET_CLOSE)
+
+    with pytest.raises(InputError, match=r"spans 1,048,576 rows and 702 columns"):
+        _check_archive(path, path.read_bytes())
+
+
+def test_a_far_reference_in_the_last_bytes_of_a_sheet_is_read_too():
+    from toolkit.loading.xlsx import _sheet_reach
+
+    sheet = io.BytesIO(
+        b'<row r="1"><c r="A1"/><c r="ZZ1048576'
+    )  # cut short, as a hostile file may be
+
+    assert _sheet_reach(sheet, lambda size: None) == (1048576, 702)
+
+
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_a_device_behind_a_csv_name_is_refused_at_once(tmp_path, device):
     if not Path(device).exists():

@@ -11,7 +11,9 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import fastexcel
 import numpy as np
@@ -39,8 +41,8 @@ MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
 # would ask for 23.5 GB; 50 million cells (1.6 GB) hold a full 1,048,576-row sheet 47 columns
 # wide.
 MAX_SHEET_CELLS = 50_000_000
-_REF = np.frombuffer(b' r="', dtype=np.uint8)
 _REF_WINDOW = 12  # a reference's letters and digits: `XFD1048576` and a byte to spare
+_PAST_XFD = 1 << 40  # a column of four or more letters: calamine would size its range by it
 
 
 def _refuse(path: Path, why: str) -> InputError:
@@ -48,26 +50,31 @@ def _refuse(path: Path, why: str) -> InputError:
 
 
 def _reach(block: bytes) -> tuple[int, int]:
-    """The highest row and column that the ` r="…"` references in `block` name.
+    """The highest row and column that the `r="…"` references in `block` name.
 
     Every cell (`<c r="ZZ9">`) and row (`<row r="9">`) is looked at, wherever the attribute
-    stands in its element and in whatever order rows come, in a few numpy passes over the
-    block rather than a regex match per cell.
+    stands in its element, in either quotes, and in whatever order rows come, in a few numpy
+    passes over the block rather than a regex match per cell. (Spaces around the `=`, which
+    XML allows and no spreadsheet writer produces, are not looked for.) A reference that
+    starts in the last bytes of the block is skipped: `_seams` reads it whole.
     """
-    buf = np.frombuffer(block + b"\0" * _REF_WINDOW, dtype=np.uint8)
-    end = len(block) - len(_REF) + 1
+    buf = np.frombuffer(block, dtype=np.uint8)
+    end = buf.size - 3
     if end <= 0:
         return 0, 0
-    hit = buf[:end] == _REF[0]
-    for i in range(1, len(_REF)):
-        hit &= buf[i : end + i] == _REF[i]
-    starts = np.flatnonzero(hit) + len(_REF)
+    # a blank, r, =, and a quote (0x22 or 0x27: "|5" maps both, and only # and &, to 0x27)
+    hit = (buf[3:] | 5) == 0x27
+    hit &= buf[2 : end + 2] == ord("=")
+    hit &= buf[1 : end + 1] == ord("r")
+    hit &= buf[:end] <= ord(" ")
+    starts = np.flatnonzero(hit) + 4
+    starts = starts[starts <= buf.size - _REF_WINDOW]
     if not starts.size:
         return 0, 0
     window = buf[starts[:, None] + np.arange(_REF_WINDOW)].astype(np.int64)
     letter = (window >= ord("A")) & (window <= ord("Z"))
     digit = (window >= ord("0")) & (window <= ord("9"))
-    letters = np.argmin(letter, axis=1)  # the window always ends in a non-letter
+    letters = np.where(letter.all(axis=1), _REF_WINDOW, np.argmin(letter, axis=1))
     column = np.zeros(starts.size, dtype=np.int64)
     row = np.zeros(starts.size, dtype=np.int64)
     counting = np.ones(starts.size, dtype=bool)
@@ -76,8 +83,26 @@ def _reach(block: bytes) -> tuple[int, int]:
         column = np.where(is_letter, column * 26 + window[:, k] - 64, column)
         counting &= is_letter | digit[:, k]
         row = np.where(counting & ~is_letter, row * 10 + window[:, k] - 48, row)
-    column[letters > 3] = 1 << 40  # past XFD: calamine would size its range by it
+    column[letters > 3] = _PAST_XFD
     return int(row.max()), int(column.max())
+
+
+_SEAM = _REF_WINDOW + 4  # a blank, `r="` and the reference
+
+
+def _sheet_reach(member: IO[bytes], count: Callable[[int], None]) -> tuple[int, int]:
+    """The highest row and column a sheet's references name, inflating it block by block;
+    `count(n)` is told each block's size (the zip bomb budget)."""
+    rows, columns = 0, 0
+    previous = b""
+    while block := member.read(1 << 22):
+        count(len(block))
+        for part in (previous[-_SEAM:] + block[:_SEAM], block):  # the seam, then the block
+            found = _reach(part)
+            rows, columns = max(rows, found[0]), max(columns, found[1])
+        previous = block
+    found = _reach(previous[-_SEAM:] + b"\0" * _SEAM)  # the references at the very end
+    return max(rows, found[0]), max(columns, found[1])
 
 
 def _check_archive(path: Path, data: bytes) -> None:
@@ -89,24 +114,25 @@ def _check_archive(path: Path, data: bytes) -> None:
             packed = sum(i.compress_size for i in infos) or 1
             budget = min(MAX_UNCOMPRESSED_BYTES, MAX_EXPANSION_RATIO * max(packed, 1 << 16))
             unpacked = 0
+
+            def count(size: int) -> None:
+                nonlocal unpacked
+                unpacked += size
+                if unpacked > budget:
+                    raise _refuse(
+                        path,
+                        f"the workbook expands from {packed:,} bytes to more than {budget:,} "
+                        "(a zip bomb?)",
+                    )
+
             for info in infos:
-                sheet = info.filename.startswith("xl/worksheets/")
-                last_row, widest = 0, 0
-                tail = b""  # a reference cut by the block boundary is read whole next time
                 with archive.open(info) as member:
-                    while block := member.read(1 << 22):
-                        unpacked += len(block)
-                        if unpacked > budget:
-                            raise _refuse(
-                                path,
-                                f"the workbook expands from {packed:,} bytes to more than "
-                                f"{budget:,} (a zip bomb?)",
-                            )
-                        if sheet:
-                            rows, columns = _reach(tail + block)
-                            last_row, widest = max(last_row, rows), max(widest, columns)
-                            tail = block[-_REF_WINDOW - len(_REF) :]
-                if sheet and last_row * max(widest, 1) > MAX_SHEET_CELLS:
+                    if not info.filename.startswith("xl/worksheets/"):
+                        while block := member.read(1 << 22):
+                            count(len(block))
+                        continue
+                    last_row, widest = _sheet_reach(member, count)
+                if last_row * max(widest, 1) > MAX_SHEET_CELLS:
                     shown = f"{widest:,}" if widest <= MAX_COLUMNS else f"more than {MAX_COLUMNS:,}"
                     raise _refuse(
                         path,

@@ -640,3 +640,8 @@ def test_a_header_of_16384_columns_is_read(tmp_path):
     table = load_bytes(tmp_path, f"{header}\n{header}\n".encode())
 
     assert (len(table.header), table.rows) == (16_384, 1)
+
+
+def test_a_nul_byte_after_a_utf8_byte_order_mark_is_refused_too(tmp_path):
+    with pytest.raises(InputError, match=r"t\.csv: line 2 contains a NUL byte"):
+        load_bytes(tmp_path, b"\xef\xbb\xbfa,b\n1,\x00\n")

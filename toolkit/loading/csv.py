@@ -111,8 +111,6 @@ def _layout(path: Path, data: bytes, delimiter: int) -> _Layout:
 
 def _decode(path: Path, data: bytes, encoding: str) -> bytes:
     """Return UTF-8 bytes without BOM, or raise an InputError naming the bad line."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :]
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16").encode("utf-8")
@@ -129,6 +127,8 @@ def _decode(path: Path, data: bytes, encoding: str) -> bytes:
                 f"{path}: line {line} contains a NUL byte; this is not a text CSV file "
                 "(a binary file, or UTF-16 without a byte-order mark?)"
             )
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :]
     if normalized != "utf-8":
         try:
             return data.decode(normalized).encode("utf-8")

@@ -527,6 +527,19 @@ def test_a_fifo_is_read_once_and_hashed_as_read_whatever_writes_to_it_next(tmp_p
         second.join(5)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("fmt", ["xlsx", "parquet"])
+def test_a_workbook_or_parquet_file_through_a_fifo_loads_like_the_file(tmp_path, fmt):
+    path = _write(tmp_path / f"events.{fmt}", fmt)
+    through = fifo(tmp_path, f"piped.{fmt}")
+    write_later(through, path.read_bytes())
+
+    table = in_time(lambda: load_table(through))
+
+    assert table.frame.equals(load_table(path).frame)
+    assert table.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 # --- limits ------------------------------------------------------------------------------
 
 

@@ -56,6 +56,9 @@ def load_table(
 ) -> Table:
     """Read a CSV, XLSX or Parquet file into an all-text `Table` with record positions.
 
+    The file (or FIFO) is read once, within the limits of `toolkit.loading.source`, and
+    `Table.sha256` is the hash of exactly the bytes that were parsed.
+
     Example:
         >>> table = load_table("fixtures/events.csv")
         >>> table.frame.columns[:3]

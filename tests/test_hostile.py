@@ -12,12 +12,18 @@ import errno
 import hashlib
 import importlib
 import importlib.util
+import io
+import itertools
 import json
 import os
+import random
 import re
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import polars as pl
@@ -26,7 +32,7 @@ from conftest import EVENTS_CSV, HEADER, ROOT, event_row
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from toolkit import ExportError, export_table, load_table, validate_table
+from toolkit import ExportError, InputError, export_table, load_table, validate_table
 from toolkit.cli import app
 
 BAD = ROOT / "fixtures" / "bad"
@@ -523,22 +529,35 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(generated):
 MEMORY_LIMIT = 3 << 30  # far above what validating the reference table needs
 
 
-def _validate_with_memory_limit(path: Path) -> subprocess.CompletedProcess:
-    """Run `python -m toolkit validate` with at most 3 GiB of address space and 60 s."""
+def _toolkit_with_memory_limit(
+    *args: str | Path, timeout: float = 60
+) -> subprocess.CompletedProcess:
+    """Run `python -m toolkit ARGS` with at most 3 GiB of address space and `timeout` s, so a
+    regression that reads without bound fails in that process instead of eating the machine."""
     resource = pytest.importorskip("resource")
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
     return subprocess.run(
-        [sys.executable, "-m", "toolkit", "validate", str(path)],
+        [sys.executable, "-m", "toolkit", *(str(a) for a in args)],
         capture_output=True,
         text=True,
         preexec_fn=limit,
-        timeout=60,
+        timeout=timeout,
         env={**os.environ, "RUST_BACKTRACE": "0"},
         check=False,
     )
+
+
+def _validate_with_memory_limit(path: Path) -> subprocess.CompletedProcess:
+    return _toolkit_with_memory_limit("validate", path)
+
+
+def assert_refused(result: subprocess.CompletedProcess, message: str) -> None:
+    """Exit 2, nothing on stdout, and exactly `error: MESSAGE` on stderr."""
+    assert (result.returncode, result.stderr) == (2, f"error: {message}\n"), result.stderr[-500:]
+    assert result.stdout == ""
 
 
 def test_the_memory_limit_leaves_room_for_a_normal_run():
@@ -566,11 +585,308 @@ def test_a_single_far_away_cell_does_not_exhaust_memory(tmp_path):
 
     result = _validate_with_memory_limit(path)
 
-    assert result.returncode in (1, 2), result.stderr[-500:]
-    assert "memory allocation" not in result.stderr
-    if result.returncode == 2:
-        assert result.stderr.startswith("error: ")
-        assert result.stderr.count("\n") == 1
+    assert_refused(
+        result,
+        f"{path}: refused: xl/worksheets/sheet1.xml spans 1,048,576 rows and 16,384 columns "
+        "(a stray cell far from the table?); delete it and save again",
+    )
+
+
+@pytest.mark.parametrize("name", ["stray-cell.xlsx", "stray-cell-hidden.xlsx"])
+def test_a_stray_cell_in_a_two_letter_column_is_refused_within_seconds(generated, name):
+    start = time.perf_counter()
+    result = _validate_with_memory_limit(generated[name])
+
+    assert time.perf_counter() - start < SECONDS
+    assert_refused(
+        result,
+        f"{generated[name]}: refused: xl/worksheets/sheet1.xml spans 1,048,576 rows and 702 "
+        "columns (a stray cell far from the table?); delete it and save again",
+    )
+
+
+def test_a_reference_cut_by_the_inflate_block_still_counts(tmp_path):
+    from toolkit.loading.xlsx import _check_archive
+
+    # the far cell sits in row 2, so only its own reference tells how far it reaches, and
+    # that reference is cut by the end of the first 4 MiB block the guard inflates
+    head = make_bad._SHEET_OPEN + make_bad._header_row() + b'<row r="2"><c r="A2" t="inlineStr">'
+    far = b'<c r="ZZ1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    cut = (1 << 22) - 3  # `ZZ1` before the boundary, `048576` after it
+    pad = b"p" * (cut - len(head) - len(b"<is><t></t></is></c>") - far.index(b"ZZ1048576"))
+    sheet = head + b"<is><t>" + pad + b"</t></is></c>" + far + make_bad._SHEET_CLOSE
+    assert sheet[(1 << 22) - 3 : (1 << 22) + 6] == b"ZZ1048576"
+    path = make_bad._workbook_with_sheet(tmp_path / "cut.xlsx", sheet)
+
+    with pytest.raises(InputError, match=r"spans 1,048,576 rows and 702 columns"):
+        _check_archive(path, path.read_bytes())
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b"<c r='ZZ1048576' t=\"inlineStr\"><is><t>x</t></is></c>",  # single quotes
+        b'<c t="inlineStr"\n r="ZZ1048576"><is><t>x</t></is></c>',  # on a line of its own
+        b'<c r="ZZ1048576"/>',  # an empty cell: calamine still sizes its range by it
+    ],
+    ids=["single-quotes", "newline-before", "empty-cell"],
+)
+def test_a_far_reference_is_found_however_it_is_written(tmp_path, cell):
+    from toolkit.loading.xlsx import _check_archive
+
+    sheet = make_bad._SHEET_OPEN + make_bad._header_row() + b'<row r="2">' + cell + b"</row>"
+    path = make_bad._workbook_with_sheet(tmp_path / "far.xlsx", sheet + make_bad._SHEET_CLOSE)
+
+    with pytest.raises(InputError, match=r"spans 1,048,576 rows and 702 columns"):
+        _check_archive(path, path.read_bytes())
+
+
+def test_a_far_reference_in_the_last_bytes_of_a_sheet_is_read_too():
+    from toolkit.loading.xlsx import _sheet_reach
+
+    sheet = io.BytesIO(
+        b'<row r="1"><c r="A1"/><c r="ZZ1048576'
+    )  # cut short, as a hostile file may be
+
+    assert _sheet_reach(sheet, lambda size: None) == (1048576, 702)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_behind_a_csv_name_is_refused_at_once(tmp_path, device):
+    if not Path(device).exists():
+        pytest.skip(f"no {device}")
+    path = tmp_path / "events.csv"
+    path.symlink_to(device)
+
+    start = time.perf_counter()
+    result = _validate_with_memory_limit(path)
+
+    assert time.perf_counter() - start < SECONDS
+    assert_refused(result, f"{path}: is a device, not a table file")
+
+
+@contextmanager
+def feeding(path: Path, chunks: Iterable[bytes]) -> Iterator[threading.Thread]:
+    """Write `chunks` into the FIFO `path` from a thread until they end or the reader goes;
+    afterwards release a writer still waiting for a reader."""
+
+    def write() -> None:
+        with suppress(BrokenPipeError), open(path, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    try:
+        yield thread
+    finally:
+        if thread.is_alive():
+            with suppress(OSError), open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb"):
+                pass
+        thread.join(10)
+
+
+def make_fifo(tmp_path: Path, name: str = "events.csv") -> Path:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("needs FIFOs")
+    path = tmp_path / name
+    os.mkfifo(path)
+    return path
+
+
+def test_an_endless_stream_of_random_bytes_is_refused_at_its_first_nul(tmp_path):
+    block = random.Random(12).randbytes(1 << 20)
+    assert not block.startswith((b"\xff\xfe", b"\xfe\xff"))  # not taken for UTF-16
+    line = block.count(b"\n", 0, block.index(b"\x00")) + 1
+    path = make_fifo(tmp_path)
+
+    with feeding(path, itertools.repeat(block)):
+        result = _validate_with_memory_limit(path)
+
+    assert_refused(
+        result,
+        f"{path}: line {line} contains a NUL byte; this is not a text CSV file "
+        "(a binary file, or UTF-16 without a byte-order mark?)",
+    )
+
+
+def test_an_endless_stream_of_text_is_refused_at_512_mib(tmp_path):
+    path = make_fifo(tmp_path)
+    rows = b"a,b\n" + b"1,2\n" * (1 << 18)
+
+    with feeding(path, itertools.repeat(rows)):
+        result = _validate_with_memory_limit(path)
+
+    assert_refused(
+        result,
+        f"{path}: refused: larger than 536,870,912 bytes (512 MiB), the most the toolkit reads",
+    )
+
+
+def test_a_line_of_17_mib_is_refused_in_bounded_memory(tmp_path):
+    path = tmp_path / "long-line.csv"
+    path.write_bytes(EVENTS_CSV.read_bytes() + b"x" * (17 << 20) + b"\n")
+    line = EVENTS_CSV.read_bytes().count(b"\n") + 1
+
+    result = _validate_with_memory_limit(path)
+
+    assert_refused(
+        result,
+        f"{path}: refused: line {line} is {17 << 20:,} bytes long; lines over 16 MiB are not read",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "header-too-long.csv",
+            "refused: the header is longer than 1,048,576 bytes (1 MiB); is the first line a "
+            "table header?",
+        ),
+        (
+            "too-many-columns.csv",
+            "refused: the header has 20,000 columns; at most 16,384 are read (an Excel "
+            "sheet's width)",
+        ),
+        (
+            "too-many-fields.csv",
+            "refused: line 3 has 20,000 fields; at most 16,384 are read (an Excel sheet's width)",
+        ),
+    ],
+)
+def test_a_table_wider_than_an_excel_sheet_is_one_error_line(generated, name, message):
+    result = invoke("validate", generated[name])
+
+    assert_one_error_line(result)
+    assert result.stderr == f"error: {generated[name]}: {message}\n"
+
+
+def test_an_alias_bomb_schema_is_refused_within_seconds():
+    start = time.perf_counter()
+    result = _toolkit_with_memory_limit(
+        "validate", EVENTS_CSV, "--schema", BAD / "alias-bomb.yaml", timeout=SECONDS * 3
+    )
+
+    assert time.perf_counter() - start < SECONDS
+    assert_refused(
+        result,
+        f"schema {BAD / 'alias-bomb.yaml'}: line 12: holds more than 200,000 values once its "
+        "aliases are expanded (an alias bomb?)",
+    )
+
+
+# --- read once: FIFOs and inputs that change -----------------------------------------------
+
+
+def test_validate_and_export_read_a_fifo_once(tmp_path):
+    path = make_fifo(tmp_path)
+    with feeding(path, [EVENTS_CSV.read_bytes()]):
+        validated = _toolkit_with_memory_limit("validate", path, "--format", "json")
+    with feeding(path, [EVENTS_CSV.read_bytes()]):
+        exported = _toolkit_with_memory_limit("export", path, "--out", tmp_path / "out")
+
+    assert validated.returncode == 0, validated.stderr
+    assert {k: v for k, v in json.loads(validated.stdout).items() if k != "table"} == {
+        k: v for k, v in REFERENCE.items() if k != "table"
+    }
+    assert exported.returncode == 0, exported.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["input"]["sha256"] == hashlib.sha256(EVENTS_CSV.read_bytes()).hexdigest()
+    reference = tmp_path / "reference"
+    assert invoke("export", EVENTS_CSV, "--out", reference).exit_code == 0
+    assert (tmp_path / "out" / "events.csv").read_bytes() == (reference / "events.csv").read_bytes()
+
+
+def test_a_file_that_grows_during_export_is_hashed_as_it_was_read(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_bytes(EVENTS_CSV.read_bytes())
+    table = load_table(path)
+    with path.open("a", encoding="utf-8", newline="") as f:  # another program appends a row
+        csv.writer(f, lineterminator="\n").writerow(event_row(event_id="late-1").values())
+
+    result = export_table(table, tmp_path / "out")
+
+    assert result.manifest["input"]["sha256"] == hashlib.sha256(EVENTS_CSV.read_bytes()).hexdigest()
+    assert (result.manifest["input"]["rows"], result.exported_rows) == (14, 14)
+
+
+# --- quarantine keeps every field ----------------------------------------------------------
+
+
+def _records(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_a_rejected_long_record_keeps_every_field(tmp_path):
+    source = BAD / "ragged-too-many.csv"
+    original = _records(source.read_text(encoding="utf-8"))
+
+    result = invoke("export", source, "--out", tmp_path, "--quarantine")
+
+    assert result.exit_code == 0, result.output
+    header, *rows = _records((tmp_path / "ragged-too-many.rejected.csv").read_text("utf-8"))
+    assert header == ["row", "line", "fields", "reasons", *HEADER, "field_20", "field_21"]
+    assert len(rows) == 1
+    assert rows[0][:3] == ["2", "3", "21"]
+    assert rows[0][4:] == original[2]  # the 21 fields of line 3, the last two included
+    assert original[2][19:] == ["stray", "cells"]
+
+
+def test_a_rejected_short_record_gains_no_cell(tmp_path):
+    source = BAD / "ragged-too-few.csv"
+    original = _records(source.read_text(encoding="utf-8"))
+
+    result = invoke("export", source, "--out", tmp_path, "--quarantine")
+
+    assert result.exit_code == 0, result.output
+    header, *rows = _records((tmp_path / "ragged-too-few.rejected.csv").read_text("utf-8"))
+    assert header == ["row", "line", "fields", "reasons", *HEADER]
+    assert rows[0][:3] == ["2", "3", "16"]
+    assert rows[0][4 : 4 + 16] == original[2]  # `fields` says the record ends here
+    assert rows[0][4 + 16 :] == ["", "", ""]
+
+
+@pytest.mark.parametrize("terminator", ["\n", "\r\n"])
+def test_every_rejected_record_is_its_fields_as_read(tmp_path, terminator):
+    def good(number: int) -> list[str]:
+        return list(event_row(event_id=f"iq-2024-{number:03}").values())
+
+    records = [
+        good(1),
+        [*good(2), "", "x,y", 'say "hi"', "two\nlines"],  # 23 fields
+        good(3)[:3],
+        [*good(4), ""],  # one empty field past the header
+        [*good(5)[:18], "notes\nwith a break", "extra"],
+        good(6)[:1],
+    ]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator=terminator)
+    writer.writerow(HEADER)
+    writer.writerows(records)
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(out.getvalue().encode())
+
+    result = export_table(load_table(path), tmp_path / "out", quarantine=True)
+
+    assert (result.exported_rows, result.rejected_rows) == (1, 5)
+    header, *rows = _records((tmp_path / "out" / "mixed.rejected.csv").read_text("utf-8"))
+    assert header == [
+        "row",
+        "line",
+        "fields",
+        "reasons",
+        *HEADER,
+        "field_20",
+        "field_21",
+        "field_22",
+        "field_23",
+    ]
+    for row in rows:
+        fields = int(row[2])
+        record = records[int(row[0]) - 1]
+        assert row[4 : 4 + fields] == record
+        assert row[4 + fields :] == [""] * (len(header) - 4 - fields)
 
 
 # --- text that looks fine and is not ---------------------------------------------------
@@ -803,8 +1119,23 @@ def test_debug_shows_the_traceback_of_an_unexpected_bug(broken_validate):
 
 def test_every_case_is_described_in_the_readme():
     readme = (BAD / "README.md").read_text(encoding="utf-8")
-    committed = [p.name for p in BAD.iterdir() if p.suffix in (".csv", ".xlsx", ".parquet")]
+    committed = [
+        p.name for p in BAD.iterdir() if p.suffix in (".csv", ".xlsx", ".parquet", ".yaml")
+    ]
 
     for name in [*committed, *make_bad.CASES]:
         assert f"`{name}`" in readme, name
     assert "## What the toolkit refuses and why" in readme
+
+
+def _refusal_table(readme: Path) -> list[str]:
+    text = readme.read_text(encoding="utf-8").split("## What the toolkit refuses and why")[1]
+    rows = itertools.dropwhile(lambda line: not line.startswith("|"), text.splitlines())
+    return list(itertools.takewhile(lambda line: line.startswith("|"), rows))
+
+
+def test_the_refusal_table_is_the_same_in_both_readmes():
+    table = _refusal_table(ROOT / "README.md")
+
+    assert _refusal_table(BAD / "README.md") == table
+    assert len(table) > 20

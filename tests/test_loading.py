@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import os
+import threading
+from contextlib import suppress
 from datetime import date, datetime
 from pathlib import Path
 
@@ -380,3 +384,280 @@ def test_nested_parquet_columns_are_refused(tmp_path):
 
     with pytest.raises(InputError, match=r"column 'a' holds nested values"):
         load_table(path)
+
+
+# --- CSV: every field of a long record ---------------------------------------------------
+
+
+def extra(table) -> list[tuple]:
+    """(row, fields past the header's) of every record that has more fields than the header."""
+    return [] if table.extra is None else table.extra.rows()
+
+
+def test_the_fields_past_the_header_are_kept_as_read(tmp_path):
+    table = load_bytes(tmp_path, b'a,b\n1,2,"x\ny",,""\n3,4\n\n5,6,7\n8\n')
+
+    assert positions(table) == [
+        (1, 2, 5, "1", "2"),
+        (2, 4, 2, "3", "4"),
+        (3, 6, 3, "5", "6"),
+        (4, 7, 1, "8", None),  # a short record: `__fields` says its second cell is absent
+    ]
+    # an unquoted empty field is null, a quoted one is "", like the cells polars reads
+    assert extra(table) == [(1, ["x\ny", None, ""]), (3, ["7"])]
+
+
+def test_the_fields_past_the_header_of_a_crlf_file_match_its_lf_twin(tmp_path):
+    lf = load_bytes(tmp_path, b'a,b\n1,2,"x\ny",z\n', name="lf.csv")
+    crlf = load_bytes(tmp_path, b'a,b\r\n1,2,"x\r\ny",z\r\n', name="crlf.csv")
+
+    assert extra(crlf) == extra(lf) == [(1, ["x\ny", "z"])]
+
+
+def test_a_table_without_long_records_has_no_extra_fields(tmp_path):
+    assert load_table(EVENTS_CSV).extra is None
+    assert load_bytes(tmp_path, b"a,b,c\n1\n").extra is None  # short records lose nothing
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(width=st.integers(1, 3), data=st.data(), line_terminator=st.sampled_from(["\n", "\r\n"]))
+def test_ragged_records_keep_every_field_the_csv_module_reads(
+    tmp_path, width, data, line_terminator
+):
+    row = st.lists(cells, min_size=1, max_size=width + 3).filter(lambda r: any(r) and r != [""])
+    rows = data.draw(st.lists(row, min_size=1, max_size=8))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=line_terminator)
+    writer.writerow([f"c{i}" for i in range(width)])
+    writer.writerows(rows)
+    path = tmp_path / "ragged.csv"
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+
+    table = load_table(path)
+
+    def read(cell: str) -> str | None:
+        return cell if cell != "" else None
+
+    cells_read = table.frame.drop("__row", "__line", "__date_cells").rows()
+    assert cells_read == [
+        (len(r), *(read(c) for c in r[:width]), *([None] * (width - len(r)))) for r in rows
+    ]
+    assert extra(table) == [
+        (i + 1, [read(c) for c in r[width:]]) for i, r in enumerate(rows) if len(r) > width
+    ]
+
+
+# --- every reader: the bytes read once, hashed as read -----------------------------------
+
+
+def _write(path: Path, fmt: str) -> Path:
+    if fmt == "csv":
+        path.write_bytes(EVENTS_CSV.read_bytes())
+    elif fmt == "parquet":
+        pl.read_csv(EVENTS_CSV, infer_schema=False).write_parquet(path)
+    else:
+        wb = Workbook()
+        with EVENTS_CSV.open(encoding="utf-8", newline="") as f:
+            for row in csv.reader(f):
+                wb.active.append(row)
+        wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
+def test_sha256_is_of_the_bytes_that_were_read_not_of_the_file_now(tmp_path, fmt):
+    path = _write(tmp_path / f"events.{fmt}", fmt)
+    read = path.read_bytes()
+
+    table = load_table(path)
+    path.write_bytes(read + b"appended while the table was being exported")
+
+    assert table.sha256 == hashlib.sha256(read).hexdigest()
+
+
+def fifo(tmp_path: Path, name: str = "events.csv") -> Path:
+    path = tmp_path / name
+    os.mkfifo(path)
+    return path
+
+
+def write_later(path: Path, data: bytes) -> threading.Thread:
+    """Open `path` for writing in a thread (it waits for a reader) and write `data`."""
+
+    def write() -> None:
+        with suppress(BrokenPipeError), open(path, "wb") as fh:
+            fh.write(data)
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    return thread
+
+
+def in_time(function, seconds: float = 20):  # type: ignore[no-untyped-def]
+    """`function()` (its result or its exception), or a test failure instead of a hang."""
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as exc:  # handed to the test's thread
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert outcome, f"did not return within {seconds} s"
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_is_read_once_and_hashed_as_read_whatever_writes_to_it_next(tmp_path):
+    path = fifo(tmp_path)
+    write_later(path, EVENTS_CSV.read_bytes())
+
+    table = in_time(lambda: load_table(path))
+    second = write_later(path, b"a second writer's bytes\n")  # waits for another reader
+
+    assert table.frame.equals(load_table(EVENTS_CSV).frame)
+    assert in_time(lambda: table.sha256) == hashlib.sha256(EVENTS_CSV.read_bytes()).hexdigest()
+    assert second.is_alive()  # nobody opened the FIFO again
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb"):  # let the writer finish
+        second.join(5)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("fmt", ["xlsx", "parquet"])
+def test_a_workbook_or_parquet_file_through_a_fifo_loads_like_the_file(tmp_path, fmt):
+    path = _write(tmp_path / f"events.{fmt}", fmt)
+    through = fifo(tmp_path, f"piped.{fmt}")
+    write_later(through, path.read_bytes())
+
+    table = in_time(lambda: load_table(through))
+
+    assert table.frame.equals(load_table(path).frame)
+    assert table.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- limits ------------------------------------------------------------------------------
+
+
+def test_a_file_over_the_input_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr("toolkit.loading.source.MAX_INPUT_BYTES", 1000)
+    path = _write(tmp_path / "events.csv", "csv")
+
+    with pytest.raises(InputError) as raised:
+        load_table(path)
+
+    assert str(raised.value) == (
+        f"{path}: refused: larger than 1,000 bytes (0 MiB), the most the toolkit reads"
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_stream_over_the_input_limit_is_refused_once_it_passes_it(tmp_path, monkeypatch):
+    monkeypatch.setattr("toolkit.loading.source.MAX_INPUT_BYTES", 4 << 20)
+    path = fifo(tmp_path)
+    writer = write_later(path, b"a,b\n" + b"1,2\n" * (2 << 20))  # 8 MiB
+
+    with pytest.raises(InputError, match=r"refused: larger than 4,194,304 bytes \(4 MiB\)"):
+        in_time(lambda: load_table(path))
+    writer.join(5)
+
+
+def test_an_unknown_encoding_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match=r"^unknown encoding 'klingon' \(try utf-8 or cp1252\)$"):
+        load_bytes(tmp_path, b"a\n1\n", encoding="klingon")
+
+
+def test_a_nul_byte_is_refused_in_a_single_byte_encoding_too(tmp_path):
+    with pytest.raises(InputError, match=r"t\.csv: line 2 contains a NUL byte"):
+        load_bytes(tmp_path, b"a\ncaf\xe9\x00\n", encoding="cp1252")
+
+
+MIB = 1 << 20
+
+
+def test_a_cell_over_16_mib_is_refused_naming_its_line(tmp_path):
+    big = "x\n" * (8 * MIB + 1)  # lines inside a quoted cell: no line is long, the cell is
+    data = f'a,b\n1,"two\nlines"\n2,"{big}"\n'.encode()
+
+    with pytest.raises(InputError) as raised:
+        load_bytes(tmp_path, data)
+
+    assert str(raised.value) == (
+        f"{tmp_path / 't.csv'}: refused: line 4 holds a cell of {len(big):,} bytes in column "
+        "'b'; cells over 16 MiB are not read"
+    )
+
+
+def test_a_line_over_16_mib_is_refused_before_it_is_parsed(tmp_path):
+    with pytest.raises(InputError) as raised:
+        load_bytes(tmp_path, b"a,b\n1,2\n" + b"y" * (16 * MIB + 1) + b"\n3,4\n")
+
+    assert str(raised.value).endswith(
+        f"t.csv: refused: line 3 is {16 * MIB + 1:,} bytes long; lines over 16 MiB are not read"
+    )
+
+
+def test_a_line_of_almost_16_mib_is_read(tmp_path):
+    table = load_bytes(tmp_path, b"a,b\n1,2\n3," + b"y" * (16 * MIB - 2) + b"\n")
+
+    assert table.frame["b"].str.len_bytes().to_list() == [1, 16 * MIB - 2]
+
+
+def test_a_parquet_cell_over_16_mib_is_refused_naming_its_row(tmp_path):
+    path = tmp_path / "big.parquet"
+    pl.DataFrame({"a": ["1", "2"], "notes": ["short", "x" * (16 * MIB + 1)]}).write_parquet(path)
+
+    with pytest.raises(InputError) as raised:
+        load_table(path)
+
+    assert str(raised.value) == (
+        f"{path}: refused: row 2 holds a cell of {16 * MIB + 1:,} bytes in column 'notes'; "
+        "cells over 16 MiB are not read"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            ",".join(f"c{i}" for i in range(16_385)).encode() + b"\n",
+            "refused: the header has 16,385 columns; at most 16,384 are read (an Excel sheet's "
+            "width)",
+        ),
+        (
+            b"a,b\n1,2\n" + b",".join([b"x"] * 16_385) + b"\n",
+            "refused: line 3 has 16,385 fields; at most 16,384 are read (an Excel sheet's width)",
+        ),
+        (
+            b"a," + b"b" * MIB + b"\n1,2\n",
+            "refused: the header is longer than 1,048,576 bytes (1 MiB); is the first line a "
+            "table header?",
+        ),
+    ],
+    ids=["header-columns", "record-fields", "header-bytes"],
+)
+def test_a_table_wider_than_an_excel_sheet_is_refused(tmp_path, data, message):
+    with pytest.raises(InputError) as raised:
+        load_bytes(tmp_path, data)
+
+    assert str(raised.value) == f"{tmp_path / 't.csv'}: {message}"
+
+
+def test_a_header_of_16384_columns_is_read(tmp_path):
+    header = ",".join(f"c{i}" for i in range(16_384))
+
+    table = load_bytes(tmp_path, f"{header}\n{header}\n".encode())
+
+    assert (len(table.header), table.rows) == (16_384, 1)
+
+
+def test_a_nul_byte_after_a_utf8_byte_order_mark_is_refused_too(tmp_path):
+    with pytest.raises(InputError, match=r"t\.csv: line 2 contains a NUL byte"):
+        load_bytes(tmp_path, b"\xef\xbb\xbfa,b\n1,\x00\n")

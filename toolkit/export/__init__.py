@@ -24,7 +24,7 @@ from toolkit.errors import ExportError
 from toolkit.export.atomic import LOCK_TIMEOUT, Staging, plain_name
 from toolkit.export.frames import analysis, clean_text
 from toolkit.export.parquet import write_parquet
-from toolkit.loading import LINE, ROW, Table
+from toolkit.loading import EXTRA, FIELDS, LINE, ROW, Table
 from toolkit.loading.table import column_letter, file_sha256
 from toolkit.report import Report
 from toolkit.schema import CompiledSchema, Schema
@@ -110,6 +110,14 @@ def _issues(
 
 
 def _rejected_frame(validation: Validation, mask: pl.Series) -> pl.DataFrame:
+    """The rejected rows: row, line and reasons, then every field of the record as read.
+
+    A record with more fields than the header keeps them all: the ones past the header fill
+    columns named after their position (`field_20`, `field_21`), empty for the other rows.
+    When any rejected record is ragged, a `fields` column (after `line`) gives each record's
+    own field count: a short record's missing cells are written empty, and `fields` tells
+    them from empty cells that were typed (a 16-field record reads as its first 16 cells).
+    """
     table = validation.table
     reasons = validation.reasons(mask)
     original = table.frame.filter(mask)
@@ -119,14 +127,35 @@ def _rejected_frame(validation: Validation, mask: pl.Series) -> pl.DataFrame:
     for label in labels:
         seen[label] = seen.get(label, 0) + 1
         unique_labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
-    row, line, why = (_free_name(n, unique_labels) for n in ("row", "line", "reasons"))
+    width = len(table.header)
+    extra = pl.Series(EXTRA, [], dtype=pl.List(pl.String))
+    if table.extra is not None:
+        extra = (
+            original.select(ROW)
+            .join(table.extra, on=ROW, how="left", maintain_order="left")
+            .get_column(EXTRA)
+        )
+    longest = int(extra.list.len().fill_null(0).to_numpy().max(initial=0))
+    ragged = bool((original.get_column(FIELDS) != width).any())
+    taken = list(unique_labels)
+    extra_labels = []
+    for position in range(width + 1, width + longest + 1):
+        extra_labels.append(_free_name(f"field_{position}", taken))
+        taken.append(extra_labels[-1])
+    row, line, count, why = (_free_name(n, taken) for n in ("row", "line", "fields", "reasons"))
     data = original.select(
         pl.col(ROW).alias(row),
         pl.col(LINE).alias(line),
+        pl.col(FIELDS).alias(count),
         *(pl.col(c).alias(label) for c, label in zip(table.columns, unique_labels, strict=True)),
     )
+    if longest:
+        data = data.with_columns(
+            extra.list.get(i, null_on_oob=True).alias(name) for i, name in enumerate(extra_labels)
+        )
+    leading = [row, line, count] if ragged else [row, line]
     return data.with_columns(reasons.get_column("reasons").alias(why)).select(
-        row, line, why, *unique_labels
+        *leading, why, *unique_labels, *extra_labels
     )
 
 

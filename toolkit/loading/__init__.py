@@ -12,6 +12,7 @@ from toolkit.errors import InputError
 from toolkit.loading.table import (
     DATE_CELLS,
     DATE_CELLS_SEPARATOR,
+    EXTRA,
     FIELDS,
     LINE,
     ROW,
@@ -22,6 +23,7 @@ from toolkit.loading.table import (
 __all__ = [
     "DATE_CELLS",
     "DATE_CELLS_SEPARATOR",
+    "EXTRA",
     "FIELDS",
     "LINE",
     "ROW",
@@ -60,6 +62,9 @@ def load_table(
     delimiter: str = ",",
 ) -> Table:
     """Read a CSV, XLSX, Parquet or GeoJSON file into an all-text `Table` with record positions.
+
+    The file (or FIFO) is read once, within the limits of `toolkit.loading.source`, and
+    `Table.sha256` is the hash of exactly the bytes that were parsed.
 
     Example:
         >>> table = load_table("fixtures/events.csv")

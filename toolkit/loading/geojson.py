@@ -59,6 +59,7 @@ import numpy as np
 import polars as pl
 
 from toolkit.errors import InputError
+from toolkit.loading.source import read_source
 from toolkit.loading.table import Table, make_table, number_text
 
 LATITUDE, LONGITUDE, ALTITUDE = "latitude", "longitude", "altitude"
@@ -419,7 +420,8 @@ def _merge(
 
 def read_geojson(path: Path) -> Table:
     """Read a GeoJSON FeatureCollection of points as an all-text Table, one row per feature."""
-    text = _decode(path, path.read_bytes())
+    source = read_source(path)  # read once, within bounds; the manifest hashes these bytes
+    text = _decode(path, source.data)
     doc = _parse(path, text)
     del text  # the parsed objects are several times its size: hold one copy, not two
     features = _collection(path, doc)
@@ -427,7 +429,7 @@ def read_geojson(path: Path) -> Table:
     try:
         columns = _columns(path, features)
     except UnicodeEncodeError as exc:  # polars takes only real text
-        raise _lone_surrogate(path, _decode(path, path.read_bytes())) from exc
+        raise _lone_surrogate(path, _decode(path, source.data)) from exc
     count = len(features)
     features.clear()  # free the objects before the frame is assembled
     return make_table(
@@ -438,6 +440,7 @@ def read_geojson(path: Path) -> Table:
         rows=pl.Series(np.arange(1, count + 1)),
         lines=pl.Series([None] * count, dtype=pl.UInt32),
         header_line=None,
+        digest=source.digest,
     )
 
 

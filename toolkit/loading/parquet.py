@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import numpy as np
 import polars as pl
 
 from toolkit.errors import InputError
+from toolkit.loading.source import read_source
 from toolkit.loading.table import Table, make_table, number_text
 
 # Parquet files exported by the toolkit list the columns they derived from the text columns
@@ -16,8 +18,8 @@ from toolkit.loading.table import Table, make_table, number_text
 DERIVED_KEY = "toolkit.derived"
 
 
-def _derived_columns(path: Path) -> set[str]:
-    metadata = pl.read_parquet_metadata(path)
+def _derived_columns(data: bytes) -> set[str]:
+    metadata = pl.read_parquet_metadata(io.BytesIO(data))
     try:
         return set(json.loads(metadata.get(DERIVED_KEY, "[]")))
     except ValueError:
@@ -41,12 +43,13 @@ def _as_text(column: pl.Series) -> pl.Series:
 
 def read_parquet(path: Path) -> Table:
     """Read a Parquet file; rows keep their order, positions are the row numbers."""
+    source = read_source(path)
     try:
-        frame = pl.read_parquet(path)
+        frame = pl.read_parquet(io.BytesIO(source.data))
     except Exception as exc:  # polars raises several unrelated types for a broken file
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{path}: is not a readable Parquet file ({first})") from exc
-    derived = _derived_columns(path)
+    derived = _derived_columns(source.data)
     header = [c for c in frame.columns if c not in derived]
     text = pl.DataFrame([_as_text(frame[c]) for c in header]) if header else frame
     rows = np.arange(1, frame.height + 1)
@@ -58,4 +61,5 @@ def read_parquet(path: Path) -> Table:
         rows=pl.Series(rows),
         lines=pl.Series([None] * frame.height, dtype=pl.UInt32),
         header_line=None,
+        digest=source.digest,
     )

@@ -7,18 +7,23 @@ Formulas are never evaluated: a formula cell contributes the value Excel cached 
 from __future__ import annotations
 
 import html
+import io
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import fastexcel
 import numpy as np
 import polars as pl
 
 from toolkit.errors import InputError
+from toolkit.loading.source import read_source
 from toolkit.loading.table import (
     DATE_CELLS_SEPARATOR,
+    MAX_COLUMNS,
     Table,
     column_index,
     column_names,
@@ -31,47 +36,107 @@ MAX_EXPANSION_RATIO = 200
 MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
 
 
-# A sheet whose cells span more than this many (rows x columns) is refused: calamine
-# allocates the whole rectangle, so one far-away cell (XFD1048576) would ask for 500 GB.
+# A sheet whose cells span more than this many (rows x columns, counted from A1) is refused:
+# calamine allocates the whole rectangle at 32 bytes a cell, so one far-away cell (ZZ1048576)
+# would ask for 23.5 GB; 50 million cells (1.6 GB) hold a full 1,048,576-row sheet 47 columns
+# wide.
 MAX_SHEET_CELLS = 50_000_000
-_LAST_ROW = re.compile(rb'<(?:\w+:)?row r="(\d+)"')
-_WIDE_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{3})\d+"')
+_REF_WINDOW = 12  # a reference's letters and digits: `XFD1048576` and a byte to spare
+_PAST_XFD = 1 << 40  # a column of four or more letters: calamine would size its range by it
 
 
 def _refuse(path: Path, why: str) -> InputError:
     return InputError(f"{path}: refused: {why}")
 
 
-def _check_archive(path: Path) -> None:
+def _reach(block: bytes) -> tuple[int, int]:
+    """The highest row and column that the `r="…"` references in `block` name.
+
+    Every cell (`<c r="ZZ9">`) and row (`<row r="9">`) is looked at, wherever the attribute
+    stands in its element, in either quotes, and in whatever order rows come, in a few numpy
+    passes over the block rather than a regex match per cell. (Spaces around the `=`, which
+    XML allows and no spreadsheet writer produces, are not looked for.) A reference that
+    starts in the last bytes of the block is skipped: `_seams` reads it whole.
+    """
+    buf = np.frombuffer(block, dtype=np.uint8)
+    end = buf.size - 3
+    if end <= 0:
+        return 0, 0
+    # a blank, r, =, and a quote (0x22 or 0x27: "|5" maps both, and only # and &, to 0x27)
+    hit = (buf[3:] | 5) == 0x27
+    hit &= buf[2 : end + 2] == ord("=")
+    hit &= buf[1 : end + 1] == ord("r")
+    hit &= buf[:end] <= ord(" ")
+    starts = np.flatnonzero(hit) + 4
+    starts = starts[starts <= buf.size - _REF_WINDOW]
+    if not starts.size:
+        return 0, 0
+    window = buf[starts[:, None] + np.arange(_REF_WINDOW)].astype(np.int64)
+    letter = (window >= ord("A")) & (window <= ord("Z"))
+    digit = (window >= ord("0")) & (window <= ord("9"))
+    letters = np.where(letter.all(axis=1), _REF_WINDOW, np.argmin(letter, axis=1))
+    column = np.zeros(starts.size, dtype=np.int64)
+    row = np.zeros(starts.size, dtype=np.int64)
+    counting = np.ones(starts.size, dtype=bool)
+    for k in range(_REF_WINDOW):
+        is_letter = k < letters
+        column = np.where(is_letter, column * 26 + window[:, k] - 64, column)
+        counting &= is_letter | digit[:, k]
+        row = np.where(counting & ~is_letter, row * 10 + window[:, k] - 48, row)
+    column[letters > 3] = _PAST_XFD
+    return int(row.max()), int(column.max())
+
+
+_SEAM = _REF_WINDOW + 4  # a blank, `r="` and the reference
+
+
+def _sheet_reach(member: IO[bytes], count: Callable[[int], None]) -> tuple[int, int]:
+    """The highest row and column a sheet's references name, inflating it block by block;
+    `count(n)` is told each block's size (the zip bomb budget)."""
+    rows, columns = 0, 0
+    previous = b""
+    while block := member.read(1 << 22):
+        count(len(block))
+        for part in (previous[-_SEAM:] + block[:_SEAM], block):  # the seam, then the block
+            found = _reach(part)
+            rows, columns = max(rows, found[0]), max(columns, found[1])
+        previous = block
+    found = _reach(previous[-_SEAM:] + b"\0" * _SEAM)  # the references at the very end
+    return max(rows, found[0]), max(columns, found[1])
+
+
+def _check_archive(path: Path, data: bytes) -> None:
     """Inflate the archive once, counting: refuse a zip bomb (whatever sizes the directory
     claims) or a sheet whose used range is absurdly large, before calamine allocates it."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             packed = sum(i.compress_size for i in infos) or 1
             budget = min(MAX_UNCOMPRESSED_BYTES, MAX_EXPANSION_RATIO * max(packed, 1 << 16))
             unpacked = 0
-            for info in infos:
-                sheet = info.filename.startswith("xl/worksheets/")
-                last_row, widest = 0, 0
-                with archive.open(info) as member:
-                    while block := member.read(1 << 22):
-                        unpacked += len(block)
-                        if unpacked > budget:
-                            raise _refuse(
-                                path,
-                                f"the workbook expands from {packed:,} bytes to more than "
-                                f"{budget:,} (a zip bomb?)",
-                            )
-                        if sheet:
-                            rows = _LAST_ROW.findall(block[-(1 << 16) :])
-                            last_row = max([last_row, *(int(r) for r in rows)])
-                            for letters in set(_WIDE_CELL.findall(block)):
-                                widest = max(widest, column_index(letters.decode()))
-                if sheet and last_row * max(widest, 1) > MAX_SHEET_CELLS:
+
+            def count(size: int) -> None:
+                nonlocal unpacked
+                unpacked += size
+                if unpacked > budget:
                     raise _refuse(
                         path,
-                        f"{info.filename} spans {last_row:,} rows and {widest:,} columns "
+                        f"the workbook expands from {packed:,} bytes to more than {budget:,} "
+                        "(a zip bomb?)",
+                    )
+
+            for info in infos:
+                with archive.open(info) as member:
+                    if not info.filename.startswith("xl/worksheets/"):
+                        while block := member.read(1 << 22):
+                            count(len(block))
+                        continue
+                    last_row, widest = _sheet_reach(member, count)
+                if last_row * max(widest, 1) > MAX_SHEET_CELLS:
+                    shown = f"{widest:,}" if widest <= MAX_COLUMNS else f"more than {MAX_COLUMNS:,}"
+                    raise _refuse(
+                        path,
+                        f"{info.filename} spans {last_row:,} rows and {shown} columns "
                         "(a stray cell far from the table?); delete it and save again",
                     )
     except zipfile.BadZipFile as exc:
@@ -93,10 +158,10 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="\$?([A-Z]+)')
 _CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)\d+"')
 
 
-def _first_column(path: Path, sheet: str) -> int:
+def _first_column(data: bytes, sheet: str) -> int:
     """1-based column where the sheet's used range starts (calamine drops empty leading columns)."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = {
                 html.unescape(n.decode()): rid
                 for n, rid in _SHEET.findall(archive.read("xl/workbook.xml"))
@@ -142,9 +207,10 @@ def _date_cells(body: pl.DataFrame, names: tuple[str, ...]) -> pl.Series:
 
 def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
     """Read one sheet (the first unless named) as text; the header is sheet row 1."""
-    _check_archive(path)
+    source = read_source(path)
+    _check_archive(path, source.data)
     try:
-        reader = fastexcel.read_excel(path)
+        reader = fastexcel.read_excel(source.data)
     except Exception as exc:  # fastexcel raises its own error types per failure
         raise InputError(f"{path}: is not a readable .xlsx workbook ({_first_line(exc)})") from exc
     names = reader.sheet_names
@@ -179,6 +245,7 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
         lines=pl.Series(sheet_rows),
         date_cells=date_cells,
         sheet=name,
-        first_column=_first_column(path, name),
+        first_column=_first_column(source.data, name),
         header_line=top + 1,
+        digest=source.digest,
     )

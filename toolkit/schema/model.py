@@ -15,13 +15,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from toolkit.errors import SchemaDefinitionError
 from toolkit.schema import options as opt
 from toolkit.schema.checks import CHECKS, TableCheck
 from toolkit.schema.kinds import KINDS, Column
 from toolkit.schema.options import OptionError, Severity, option_names, read_options
+from toolkit.schema.yaml_source import load_yaml
 
 _TOP_KEYS = {
     "name",
@@ -122,19 +121,9 @@ def _rule(source: str, index: int, raw: Any) -> TableCheck:
         raise _fail(source, where, str(exc)) from exc
 
 
-def _load_yaml(text: str, source: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "YAML"
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise _fail(source, where, str(problem)) from exc
-
-
 def parse_schema(text: str, source: str = "<string>") -> Schema:
     """Build a Schema from YAML text; `source` names the file in error messages."""
-    raw = _load_yaml(text, source)
+    raw = load_yaml(text, source)
     if not isinstance(raw, dict):
         raise _fail(source, "top level", "expected a mapping with name, version and columns")
     unknown = set(raw) - _TOP_KEYS

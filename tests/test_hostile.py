@@ -830,6 +830,8 @@ def test_a_rejected_long_record_keeps_every_field(tmp_path):
     assert len(rows) == 1
     assert rows[0][:3] == ["2", "3", "21"]
     assert rows[0][4:] == original[2]  # the 21 fields of line 3, the last two included
+    # a finding about the whole record names no column
+    assert rows[0][3] == "structure.ragged: the record has 21 fields; the header has 19"
     assert original[2][19:] == ["stray", "cells"]
 
 

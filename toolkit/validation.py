@@ -111,9 +111,9 @@ class Validation:
                 pl.concat_str(
                     [
                         pl.col("rule"),
-                        pl.lit(" ["),
-                        pl.col("column").fill_null(""),
-                        pl.lit("]: "),
+                        # a finding about the whole record (ragged) names no column
+                        pl.concat_str([pl.lit(" ["), pl.col("column"), pl.lit("]")]).fill_null(""),
+                        pl.lit(": "),
                         pl.col("message"),
                     ]
                 )

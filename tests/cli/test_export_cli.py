@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EVENTS_CSV, ROOT, event_row
+from conftest import EVENTS_CSV, INVALID, ROOT, event_row
 from typer.testing import CliRunner
 
 import toolkit.export
@@ -240,3 +240,18 @@ def test_help_shows_an_example():
     assert result.exit_code == 0
     assert "toolkit export fixtures/events.csv --out out/" in result.stdout
     assert "--quarantine" in result.stdout
+
+
+def test_export_names_the_outputs_of_the_previous_set_it_removes(tmp_path):
+    invalid = INVALID / "date-invalid.csv"
+    events = tmp_path / "events.csv"
+    events.write_bytes(invalid.read_bytes())
+    out = tmp_path / "out"
+    first = CliRunner().invoke(app, ["export", str(events), "--out", str(out), "--quarantine"])
+    events.write_bytes(EVENTS_CSV.read_bytes())
+
+    second = CliRunner().invoke(app, ["export", str(events), "--out", str(out)])
+
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert f"  removed {out / 'events.rejected.csv'} (not in this export)\n" in second.stdout
+    assert not (out / "events.rejected.csv").exists()

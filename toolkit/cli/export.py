@@ -77,6 +77,9 @@ def export(
             formats=formats,
             quarantine=quarantine,
             max_findings=max_findings,
+            on_wait=lambda directory: typer.echo(
+                f"waiting for another export into {visible_path(directory)} to finish…", err=True
+            ),
         )
         if not result.ok:
             typer.echo(render(result.report, format.value), nl=False)
@@ -92,6 +95,7 @@ def export(
             f"{f' (see {visible(loaded.path.stem)}.rejected.csv)' if result.rejected_rows else ''}; "
             f"{result.report.warnings} warnings\n"
             + "".join(f"  wrote {visible_path(p)}\n" for p in result.written)
+            + "".join(f"  removed {visible_path(p)} (not in this export)\n" for p in result.removed)
         )
         typer.echo(summary, nl=False, err=stream_err)
         return EXIT_VALID

@@ -38,9 +38,14 @@ HEADER, _BY_ID = _events()
 WriteCsv = Callable[..., Path]
 
 
+# The report the fixture comes from gives no link, so its rows have no source_url (a warning
+# each). Rows built for other tests get this link, so only the problems they plant show.
+LINK = "https://example.org/us-iraq-withdrawal-report"
+
+
 def event_row(base: str = "iq-2024-001", /, **changes: str) -> dict[str, str]:
-    """A valid row of fixtures/events.csv with some cells replaced."""
-    row = dict(_BY_ID[base])
+    """A valid row of fixtures/events.csv with some cells replaced (and a source_url)."""
+    row = {**_BY_ID[base], "source_url": LINK}
     unknown = set(changes) - set(row)
     assert not unknown, f"not event columns: {unknown}"
     row.update(changes)

@@ -91,12 +91,13 @@ def test_outputs_are_named_after_the_input_stem(write_csv, tmp_path):
     assert (result.exported_rows, result.rejected_rows, result.refused) == (1, 0, None)
 
 
-def test_the_fixture_exports_every_row_with_its_one_warning(exported):
+def test_the_fixture_exports_every_row_with_its_warnings(exported):
     out, result = exported
 
     assert result.ok
-    assert (result.exported_rows, result.rejected_rows) == (14, 0)
-    assert (result.report.errors, result.report.warnings) == (0, 1)
+    assert (result.exported_rows, result.rejected_rows) == (17, 0)
+    # one per row: the report gives no link for source_url
+    assert (result.report.errors, result.report.warnings) == (0, 17)
     assert result.written == tuple(out / name for name in OUTPUTS)
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
 
@@ -111,7 +112,7 @@ def test_manifest_records_input_schema_counts_and_the_hash_of_every_output(publi
             "sha256": sha256(EVENTS_CSV),
             "format": "csv",
             "sheet": None,
-            "rows": 14,
+            "rows": 17,
         },
         "schema": {
             "name": "events",
@@ -119,10 +120,10 @@ def test_manifest_records_input_schema_counts_and_the_hash_of_every_output(publi
             "source": "events.yaml (built-in)",
             "sha256": EVENTS.schema.sha256,
         },
-        "rows": {"input": 14, "exported": 14, "rejected": 0},
-        "findings": {"errors": 0, "warnings": 1},
+        "rows": {"input": 17, "exported": 17, "rejected": 0},
+        "findings": {"errors": 0, "warnings": 17},
         "outputs": {
-            name: {"rows": 14, "sha256": sha256(published / name)}
+            name: {"rows": 17, "sha256": sha256(published / name)}
             for name in ("events.csv", "events.parquet", "events.xlsx")
         },
     }
@@ -149,7 +150,7 @@ def test_to_a_subset_writes_only_those_outputs_and_the_manifest(tmp_path, monkey
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet", "manifest.json"]
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["outputs"] == {
-        "events.parquet": {"rows": 14, "sha256": sha256(tmp_path / "events.parquet")}
+        "events.parquet": {"rows": 17, "sha256": sha256(tmp_path / "events.parquet")}
     }
     assert [p.name for p in result.written] == ["events.parquet", "manifest.json"]
 
@@ -228,9 +229,9 @@ def test_clean_csv_trims_text_drops_thousands_separators_and_follows_the_schema_
     ]
     assert (tmp_path / "out" / "events.csv").read_text(encoding="utf-8") == (
         ",".join(HEADER) + "\n"
-        "iq-2024-001,2024-09-06~,occurred,agreement,Government of the United States,,IRQ,,"
-        "Baghdad,33.3152,44.3661,locality,1000-2000,2500,~2500,Reuters,"
-        "https://www.reuters.com/world/middle-east/us-iraq-reach-agreement-2024-09-06/,"
+        "iq-2024-001,../2024-09-06,occurred,agreement,Government of the United States,,IRQ,,"
+        "Baghdad,,,country,1000-2000,2500,~2500,Reuters,"
+        "https://example.org/us-iraq-withdrawal-report,"
         '2024-09-06,"two\nlines"\n'
     )
 
@@ -240,14 +241,14 @@ def test_clean_csv_loads_again_valid_and_re_exports_byte_for_byte(published, tmp
 
     again = export_table(load_table(clean), tmp_path, EVENTS, formats=("csv",))
 
-    assert (again.report.errors, again.report.warnings) == (0, 1)
-    assert again.exported_rows == 14
+    assert (again.report.errors, again.report.warnings) == (0, 17)
+    assert again.exported_rows == 17
     assert (tmp_path / "events.csv").read_bytes() == clean.read_bytes()
 
 
 def test_clean_csv_holds_the_input_values_except_canonical_counts(published):
     original = schema_values(EVENTS_CSV)
-    original[4]["personnel"] = "~2500"  # iq-2024-005 was typed "~2,500"
+    original[9]["personnel"] = "~2500"  # iq-2024-005 was typed "~2,500"
 
     assert schema_values(published / "events.csv") == original
 
@@ -308,9 +309,9 @@ def test_each_output_of_the_fixture_loads_back_to_the_clean_csv_values(published
 def test_each_output_validates_like_the_input(published, output):
     report = validate_table(load_table(published / output), EVENTS)
 
-    assert (report.errors, report.warnings) == (0, 1)
+    assert (report.errors, report.warnings) == (0, 17)
     assert [(f.rule, f.column, f.row) for f in report.findings] == [
-        ("value.required", "source_url", 11)
+        ("value.required", "source_url", row) for row in range(1, 18)
     ]
 
 
@@ -480,7 +481,7 @@ def test_quarantine_without_errors_writes_an_empty_rejected_file(tmp_path):
         load_table(EVENTS_CSV), tmp_path, EVENTS, formats=("csv",), quarantine=True
     )
 
-    assert (result.exported_rows, result.rejected_rows) == (14, 0)
+    assert (result.exported_rows, result.rejected_rows) == (17, 0)
     assert (tmp_path / "events.rejected.csv").read_text(encoding="utf-8") == (
         "row,line,reasons," + ",".join(HEADER) + "\n"
     )

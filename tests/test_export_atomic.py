@@ -279,7 +279,8 @@ def test_a_second_export_into_the_directory_waits_for_the_first_to_commit(old_se
     first.go()
     assert first.finish()[0] == 0
     code, _, err = second.finish()
-    assert (code, err) == (0, "")
+    # it said why it waited, on stderr, and nothing else
+    assert (code, err) == (0, f"waiting for another export into {out} to finish…\n")
     # the second set replaced the first whole: its CSV, no Parquet file or workbook any more
     manifest = assert_whole_set(out)
     assert manifest["input"]["path"] == str(other)

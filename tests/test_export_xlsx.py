@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import subprocess
@@ -62,7 +63,7 @@ EDITORS = [
         actor2=" =1+1 ",
     ),
     event_row("ru-2024-001", status="Occurred"),
-    event_row("iq-2024-006", notes="@mention\n+second line\n-third"),
+    event_row("iq-2024-006", notes="@mention\n+second line\n-third", source_url=""),
 ]
 
 
@@ -90,8 +91,8 @@ def test_header_is_bold_frozen_and_filtered_over_the_data(book):
     assert [c.value for c in ws[1]] == HEADER
     assert all(c.font.b for c in ws[1])
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:S15"
-    assert ws.max_row == 15
+    assert ws.auto_filter.ref == "A1:S18"
+    assert ws.max_row == 18
 
 
 def test_every_column_has_a_width_fitted_to_its_values(book):
@@ -137,30 +138,19 @@ def test_fuzzy_dates_and_counts_stay_text(editors):
 def test_fixture_fuzzy_values_are_text(book):
     ws = book["events"]
 
-    assert [ws.cell(row=r, column=2).value for r in range(2, 16)] == [
-        "2024-09-06~",
-        "../2025-09",
-        "../2025-09",
-        "../2026-12",
-        "2024",
-        "2024",
-        "2024-03-22",
-        "2003",
-        "2011-12?",
-        "2014%",
-        "2024-01/2024-09",
-        "2024-09/..",
-        "2024-03-01/2024-08-31",
-        "2024~",
-    ]
-    assert ws["O3"].value == "100-999"
-    assert ws["O6"].value == "~2500"
+    with EVENTS_CSV.open(encoding="utf-8", newline="") as f:
+        fixture = [row["date"] for row in csv.DictReader(f)]
+    assert [ws.cell(row=r, column=2).value for r in range(2, 19)] == fixture
+    assert fixture[4] == "2024-09-06/2024-10-06?"
+    assert ws["O4"].value == "100-999"  # iq-2024-002
+    assert ws["O11"].value == "~2500"  # iq-2024-005, typed "~2,500"
 
 
 def test_coordinates_are_numbers(book):
     ws = book["events"]
 
-    assert (ws["J2"].data_type, ws["J2"].value, ws["K2"].value) == ("n", 33.3152, 44.3661)
+    # iq-2024-003, Baghdad
+    assert (ws["J17"].data_type, ws["J17"].value, ws["K17"].value) == ("n", 33.3152, 44.3661)
     assert ws["J5"].value is None  # iq-2024-004 has none
 
 
@@ -192,7 +182,7 @@ def test_multiline_notes_wrap(book):
 
     assert cell.value == (
         "The remainder to depart by the end of the following year.\n"
-        "Some troops could remain as advisers."
+        "Some US troops could remain in Iraq in an advisory capacity."
     )
     assert cell.alignment.wrap_text
 
@@ -265,18 +255,23 @@ def test_codebook_explains_every_column(book):
     assert all(c.font.b for c in book["Codebook"][1])
 
 
-def test_issues_sheet_lists_the_warning_and_its_cell(book):
+def test_issues_sheet_lists_the_warnings_and_their_cells(book):
+    # the report gives no link: each row warns; row 4's notes span two lines
+    lines = [2, 3, 4, 5, *range(7, 20)]
     assert rows_of(book["Issues"]) == [
         ("severity", "rule", "column", "row", "line", "where", "message", "hint"),
-        (
-            "warning",
-            "value.required",
-            "source_url",
-            11,
-            13,
-            "events!Q12",
-            "source_url is required but empty",
-            "Link to the report (http or https).",
+        *(
+            (
+                "warning",
+                "value.required",
+                "source_url",
+                row,
+                line,
+                f"events!Q{row + 1}",
+                "source_url is required but empty",
+                "Link to the report (http or https).",
+            )
+            for row, line in zip(range(1, 18), lines, strict=True)
         ),
     ]
 
@@ -288,7 +283,8 @@ def test_the_offending_cell_is_highlighted_with_the_message_as_comment(book):
     assert cell.fill.fill_type == "solid"
     assert cell.fill.fgColor.rgb == WARNING_FILL
     assert cell.comment.text == "warning: source_url is required but empty [value.required]"
-    assert [c.coordinate for row in ws.iter_rows() for c in row if c.comment] == ["Q12"]
+    commented = [c.coordinate for row in ws.iter_rows() for c in row if c.comment]
+    assert commented == [f"Q{r}" for r in range(2, 19)]
 
 
 def test_quarantine_issues_point_at_kept_cells_and_at_the_rejected_file(editors):
@@ -385,9 +381,9 @@ def test_no_cell_in_any_sheet_is_a_formula(editors):
 def test_the_workbook_validates_with_the_warning_at_its_cell(fixture_export):
     report = validate_table(load_table(fixture_export / "events.xlsx"), EVENTS)
 
-    assert (report.errors, report.warnings) == (0, 1)
+    assert (report.errors, report.warnings) == (0, 17)
     assert [(f.rule, f.row, f.line, f.cell) for f in report.findings] == [
-        ("value.required", 11, 12, "events!Q12")
+        ("value.required", row, row + 1, f"events!Q{row + 1}") for row in range(1, 18)
     ]
 
 
@@ -500,19 +496,19 @@ def test_the_excel_cell_limit_does_not_apply_to_csv_and_parquet(write_csv, tmp_p
 
 
 def test_more_rows_than_an_excel_sheet_holds_is_refused_before_writing(tmp_path, monkeypatch):
-    monkeypatch.setattr(toolkit.export.xlsx, "MAX_ROWS", 14)  # header + 13 data rows
+    monkeypatch.setattr(toolkit.export.xlsx, "MAX_ROWS", 17)  # header + 16 data rows
 
     with pytest.raises(ExportError) as caught:
         export_table(load_table(EVENTS_CSV), tmp_path / "out", EVENTS)
 
     assert str(caught.value) == (
-        "the table has 14 rows; an Excel sheet holds 13 data rows (row 14 and later would be "
+        "the table has 17 rows; an Excel sheet holds 16 data rows (row 17 and later would be "
         "lost); export csv or parquet instead"
     )
     assert not (tmp_path / "out").exists()
 
 
 def test_exactly_as_many_rows_as_an_excel_sheet_holds_is_fine(tmp_path, monkeypatch):
-    monkeypatch.setattr(toolkit.export.xlsx, "MAX_ROWS", 15)  # header + 14 data rows
+    monkeypatch.setattr(toolkit.export.xlsx, "MAX_ROWS", 18)  # header + 17 data rows
 
     assert export_table(load_table(EVENTS_CSV), tmp_path, EVENTS, formats=("xlsx",)).ok

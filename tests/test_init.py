@@ -43,22 +43,22 @@ def test_the_fixture_comes_out_close_to_the_events_schema():
         for name, column in inferred.items()
         if column["kind"] != events.column(name).kind
     }
-    # The fixture's 14 rows have a single injured count (0), a plain whole number: nothing
-    # says it is a fuzzy count. Everything else is inferred as the events schema declares it.
-    assert differ == {"injured": ("integer", "fuzzy_count")}
+    # The report gives no injured count and no link, so those two columns of the fixture are
+    # empty: nothing says what they hold. Everything else is inferred as the schema declares.
+    assert differ == {"injured": ("text", "fuzzy_count"), "source_url": ("text", "url")}
+    assert "  # no values: kept as text\n  - name: injured\n" in text
     required = {n for n, c in inferred.items() if c.get("required")}
-    # notes and source_url: every row of the fixture happens to have one (the schema does not
-    # require notes, and source_url only warns); actor1..source as the schema says
+    # notes: every row of the fixture happens to have some (the schema does not require them)
     assert required == {c.name for c in events.columns if c.required is True} | {"notes"}
     assert inferred["event_id"]["unique"] is True
     assert inferred["event_id"]["pattern"] == "^[A-Za-z0-9._-]+$"
     assert inferred["admin1"]["country"] == "country"
     assert inferred["notes"]["multiline"] is True
     # vocabularies list what the table holds, most used first (the schema lists more values)
-    assert inferred["status"]["values"] == ["occurred", "ongoing", "planned"]
+    assert inferred["status"]["values"] == ["occurred", "planned", "ongoing"]
     assert [r["id"] for r in raw["rules"]] == ["coordinates.pair", "location.outside_country"]
     # every column says why, in a comment just above it
-    assert "  # 14 values, all dates like 2024-09-06\n  - name: source_date\n" in text
+    assert "  # 17 values, all dates like 2024-09-06\n  - name: source_date\n" in text
 
 
 def test_the_table_passes_its_own_inferred_schema(tmp_path):

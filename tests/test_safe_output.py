@@ -280,18 +280,22 @@ def test_an_empty_file_named_like_workflow_commands_is_one_escaped_error_line(tm
     assert runner_commands(result.stderr) == []
 
 
+# two valid rows, the second without its link: one warning, on line 3
+ONE_WARNING = csv_text([event_row(), event_row("iq-2024-002", source_url="")])
+
+
 def test_github_format_on_a_file_named_like_workflow_commands_emits_only_its_own(tmp_path):
     path = tmp_path / INJECTED_NAME
-    path.write_bytes(EVENTS_CSV.read_bytes())
+    path.write_text(ONE_WARNING, encoding="utf-8")
     file = f"{tmp_path}/empty\\n%3A%3Aadd-mask%3A%3Ax\\n%3A%3Aerror%3A%3AEMPTYNAME.csv"
 
     result = invoke("validate", str(path), "--format", "github")
 
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        f"::warning file={file},line=13,title=value.required [source_url]::"
+        f"::warning file={file},line=3,title=value.required [source_url]::"
         "source_url is required but empty — Link to the report (http or https).",
-        f"::notice title=toolkit validate::{tmp_path}/{SHOWN_NAME}: 0 errors, 1 warnings in 14 rows",
+        f"::notice title=toolkit validate::{tmp_path}/{SHOWN_NAME}: 0 errors, 1 warnings in 2 rows",
     ]
     assert runner_commands(result.stdout + result.stderr) == result.stdout.splitlines()
 
@@ -304,14 +308,14 @@ def test_a_relative_path_that_starts_with_a_command_is_shown_from_dot(tmp_path, 
 
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == (
-        "./::error::x.csv: valid — 14 rows, 0 errors, 1 warnings (schema events 1.0)"
+        "./::error::x.csv: valid — 17 rows, 0 errors, 17 warnings (schema events 1.0)"
     )
     assert runner_commands(result.stdout) == []
 
 
 def test_export_lines_and_out_paths_named_like_commands_stay_escaped(tmp_path):
     source = tmp_path / "ev\n::error::x.csv"
-    source.write_bytes(EVENTS_CSV.read_bytes())
+    source.write_text(ONE_WARNING, encoding="utf-8")
     out = tmp_path / "out\n::error title=pwned::y"
     shown_out = f"{tmp_path}/out\\n::error title=pwned::y"
 
@@ -319,7 +323,7 @@ def test_export_lines_and_out_paths_named_like_commands_stay_escaped(tmp_path):
 
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        "14 rows read: 14 exported, 0 rejected; 1 warnings",
+        "2 rows read: 2 exported, 0 rejected; 1 warnings",
         f"  wrote {shown_out}/ev\\n::error::x.csv",
         f"  wrote {shown_out}/ev\\n::error::x.parquet",
         f"  wrote {shown_out}/ev\\n::error::x.xlsx",

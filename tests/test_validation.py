@@ -88,14 +88,18 @@ def test_invalid_fixture_gives_exactly_its_finding(name):
     assert report.warnings == 0
 
 
-def test_reference_table_is_valid_with_one_warning():
+def test_reference_table_is_valid_with_a_warning_per_row_for_the_missing_link():
     report = _validate(EVENTS_CSV)
 
     assert report.valid is True
-    assert report.rows == 14
-    assert (report.errors, report.warnings) == (0, 1)
-    # iq-2024-006 has no source_url; row 4 spans two lines, so row 11 starts on line 13
-    assert _pinned(report.findings) == [("warning", "value.required", "source_url", 11, 13, None)]
+    assert report.rows == 17
+    assert (report.errors, report.warnings) == (0, 17)
+    # the report gives no link; row 4's notes span two lines, so row 5 starts on line 7
+    lines = [2, 3, 4, 5, *range(7, 20)]
+    assert _pinned(report.findings) == [
+        ("warning", "value.required", "source_url", row, line, None)
+        for row, line in zip(range(1, 18), lines, strict=True)
+    ]
 
 
 # --- messages and hints: what a person reads -------------------------------------------
@@ -276,7 +280,7 @@ def test_an_occurred_event_with_an_open_start_is_not_after_its_source(write_csv)
     ],
 )
 def test_one_broken_cell_gives_one_finding(write_csv, changes, rule, column, severity):
-    path = write_csv([event_row(**changes)])
+    path = write_csv([event_row("iq-2024-003", **changes)])  # a row with coordinates
 
     report = _validate(path)
 

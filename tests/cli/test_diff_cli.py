@@ -157,7 +157,7 @@ def test_a_csv_and_its_workbook_export(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
         f"{EVENTS_CSV} → {tmp_path / 'events.xlsx'}: 0 added, 0 removed, 0 changed, "
-        "1 reformatted, 13 unchanged"
+        "1 reformatted, 16 unchanged"
     )
     assert "\nreformatted, same values (1):\n  iq-2024-005\n" in result.stdout
 

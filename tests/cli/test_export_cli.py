@@ -58,7 +58,7 @@ def test_valid_table_exits_0_and_says_what_it_wrote(published):
 
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "14 rows read: 14 exported, 0 rejected; 1 warnings\n"
+        "17 rows read: 17 exported, 0 rejected; 17 warnings\n"
         + "".join(f"  wrote {out / name}\n" for name in OUTPUTS)
     )
     assert result.stderr == ""
@@ -226,9 +226,9 @@ def test_json_format_puts_the_report_on_stdout_and_the_summary_on_stderr(tmp_pat
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert (report["valid"], report["rows"], report["warnings"]) == (True, 14, 1)
+    assert (report["valid"], report["rows"], report["warnings"]) == (True, 17, 17)
     assert result.stderr == (
-        "14 rows read: 14 exported, 0 rejected; 1 warnings\n"
+        "17 rows read: 17 exported, 0 rejected; 17 warnings\n"
         f"  wrote {tmp_path / 'events.csv'}\n"
         f"  wrote {tmp_path / 'manifest.json'}\n"
     )

@@ -30,7 +30,7 @@ def test_valid_table_with_a_warning_exits_0():
     result = invoke(str(EVENTS_CSV))
 
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"{EVENTS_CSV}: valid — 14 rows, 0 errors, 1 warnings")
+    assert result.stdout.startswith(f"{EVENTS_CSV}: valid — 17 rows, 0 errors, 17 warnings")
     assert result.stderr == ""
 
 
@@ -38,7 +38,7 @@ def test_strict_turns_the_warning_into_exit_1():
     result = invoke(str(EVENTS_CSV), "--strict")
 
     assert result.exit_code == 1
-    assert result.stdout.startswith(f"{EVENTS_CSV}: INVALID — 14 rows, 0 errors, 1 warnings")
+    assert result.stdout.startswith(f"{EVENTS_CSV}: INVALID — 17 rows, 0 errors, 17 warnings")
 
 
 def test_invalid_table_exits_1_and_reports_on_stdout():
@@ -251,7 +251,7 @@ def test_several_tables_are_reported_in_turn_and_the_worst_exit_code_wins():
     assert result.exit_code == 1
     verdicts = [line for line in result.stdout.splitlines() if " rows, " in line]
     assert verdicts == [
-        f"{EVENTS_CSV}: valid — 14 rows, 0 errors, 1 warnings (schema events 1.0)",
+        f"{EVENTS_CSV}: valid — 17 rows, 0 errors, 17 warnings (schema events 1.0)",
         f"{invalid}: INVALID — 1 rows, 1 errors, 0 warnings (schema events 1.0)",
     ]
     assert result.stdout.split(f"{invalid}: INVALID")[0].endswith("\n\n")
@@ -264,7 +264,7 @@ def test_an_unreadable_table_among_several_is_an_error_line_and_the_rest_are_che
 
     assert result.exit_code == 2
     assert result.stderr == f"error: {missing}: no such file\n"
-    assert result.stdout.startswith(f"{EVENTS_CSV}: valid — 14 rows")
+    assert result.stdout.startswith(f"{EVENTS_CSV}: valid — 17 rows")
 
 
 @pytest.mark.parametrize("fmt", ["json", "junit"])

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pytest
 from conftest import EVENTS_CSV, HEADER, ROOT, TODAY, csv_text, event_row
 
@@ -19,6 +20,7 @@ from toolkit.schema import compile_schema, parse_schema
 
 EVENTS = compile_schema(load_schema(), today=TODAY)
 WARNING_FILL = "00FFEB9C"
+ERROR_FILL = "00FFC7CE"
 
 
 def load(path: Path) -> openpyxl.Workbook:
@@ -291,7 +293,7 @@ def test_the_offending_cell_is_highlighted_with_the_message_as_comment(book):
     assert [c.coordinate for row in ws.iter_rows() for c in row if c.comment] == ["Q12"]
 
 
-def test_quarantine_issues_point_at_kept_cells_and_at_the_rejected_file(editors):
+def test_rows_with_errors_are_in_the_workbook_in_input_order_at_their_cells(editors):
     book = load(editors / "events.xlsx")
 
     assert rows_of(book["Issues"])[1:] == [
@@ -311,7 +313,7 @@ def test_quarantine_issues_point_at_kept_cells_and_at_the_rejected_file(editors)
             "status",
             3,
             4,
-            "events.rejected.csv row 1",
+            "events!C4",
             "'Occurred' is not an allowed status",
             "did you mean 'occurred'? values are case-sensitive",
         ),
@@ -321,7 +323,7 @@ def test_quarantine_issues_point_at_kept_cells_and_at_the_rejected_file(editors)
             "source_url",
             4,
             5,
-            "events!Q4",
+            "events!Q5",
             "source_url is required but empty",
             "Link to the report (http or https).",
         ),
@@ -329,15 +331,19 @@ def test_quarantine_issues_point_at_kept_cells_and_at_the_rejected_file(editors)
     ws = book["events"]
     assert {c.coordinate: c.comment.text for row in ws.iter_rows() for c in row if c.comment} == {
         "F3": "warning: actor2 has leading or trailing spaces [text.whitespace]",
-        "Q4": "warning: source_url is required but empty [value.required]",
+        "C4": "error: 'Occurred' is not an allowed status [value.vocabulary]",
+        "Q5": "warning: source_url is required but empty [value.required]",
     }
     assert ws["F3"].fill.fgColor.rgb == WARNING_FILL
+    assert (ws["C4"].value, ws["C4"].fill.fgColor.rgb) == ("Occurred", ERROR_FILL)
     assert ws["F3"].value == "=1+1"
-    assert [ws.cell(row=r, column=1).value for r in range(2, 5)] == [
+    assert [ws.cell(row=r, column=1).value for r in range(2, 6)] == [
         "iq-2024-002",
         "007",
+        "ru-2024-001",
         "iq-2024-006",
     ]
+    assert ws.max_row == 5
 
 
 def test_no_findings_means_no_issues_sheet(write_csv, tmp_path):
@@ -357,7 +363,7 @@ def test_formula_looking_text_is_stored_as_text_with_its_value(editors):
     assert (ws["S2"].data_type, ws["S2"].value) == ("s", '=HYPERLINK("http://x","y")')
     assert (ws["F2"].data_type, ws["F2"].value) == ("s", "+7 people")
     assert (ws["I3"].value, ws["P3"].value) == ("-", "@user")
-    assert ws["S4"].value == "@mention\n+second line\n-third"
+    assert ws["S5"].value == "@mention\n+second line\n-third"
 
 
 def test_no_cell_in_any_sheet_is_a_formula(editors):
@@ -399,17 +405,21 @@ def test_the_workbook_loads_back_to_the_clean_csv_values(fixture_export):
     assert workbook.to_dicts() == clean.to_dicts()
 
 
-def test_the_editors_workbook_loads_back_to_its_clean_csv_values(editors):
+def test_the_editors_workbook_loads_back_to_the_clean_and_the_rejected_rows(editors):
     names = list(EVENTS.schema.names)
     workbook = load_table(editors / "events.xlsx").frame.select(names)
     clean = load_table(editors / "events.csv").frame.select(names)
+    rejected = load_table(editors / "events.rejected.csv").frame
 
-    assert workbook.to_dicts() == clean.to_dicts()
+    assert workbook.filter(pl.col("status") != "Occurred").to_dicts() == clean.to_dicts()
+    assert workbook.filter(pl.col("status") == "Occurred").to_dicts() == (
+        rejected.select(names).to_dicts()
+    )
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("export", ["fixture_export", "editors"])
-def test_libreoffice_reads_the_data_sheet_as_the_clean_csv(export, request, tmp_path):
+def test_libreoffice_reads_the_data_sheet_as_the_toolkit_does(export, request, tmp_path):
     # a third reader besides openpyxl and calamine; CI does not install LibreOffice
     out = request.getfixturevalue(export)
     csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,1"
@@ -420,8 +430,7 @@ def test_libreoffice_reads_the_data_sheet_as_the_clean_csv(export, request, tmp_
     )  # fmt: skip
     names = list(EVENTS.schema.names)
     sheet = load_table(tmp_path / "events-events.csv").frame.select(names)
-    clean = load_table(out / "events.csv").frame.select(names)
-    assert sheet.to_dicts() == clean.to_dicts()
+    assert sheet.to_dicts() == load_table(out / "events.xlsx").frame.select(names).to_dicts()
 
 
 def test_text_that_looks_like_an_ooxml_escape_survives(write_csv, tmp_path):

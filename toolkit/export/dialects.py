@@ -44,7 +44,7 @@ def write_csv(frame: pl.DataFrame, path: Path, dialect: str, text_like: Collecti
     if dialect != "excel":
         raise ValueError(f"unknown CSV dialect {dialect!r}")
     safe = frame.with_columns(
-        neutralised(pl.col(name), name in text_like)
+        neutralised(pl.col(name), name in text_like).alias(name)
         for name, dtype in frame.schema.items()
         if dtype == pl.String
     )

@@ -13,8 +13,11 @@ import openpyxl
 import polars as pl
 import pytest
 from conftest import EVENTS_CSV, HEADER, ROOT, TODAY, csv_text, event_row
+from libreoffice import needs_uno
 
+import toolkit.export
 import toolkit.export.xlsx
+import toolkit.validation
 from toolkit import ExportError, export_table, load_schema, load_table, validate_table
 from toolkit.schema import compile_schema, parse_schema
 
@@ -525,3 +528,169 @@ def test_exactly_as_many_rows_as_an_excel_sheet_holds_is_fine(tmp_path, monkeypa
     monkeypatch.setattr(toolkit.export.xlsx, "MAX_ROWS", 15)  # header + 14 data rows
 
     assert export_table(load_table(EVENTS_CSV), tmp_path, EVENTS, formats=("xlsx",)).ok
+
+
+# --- what editors type stays what they typed --------------------------------------------------
+
+
+def test_text_like_columns_are_text_for_the_whole_column_and_every_cell(editors):
+    ws = load(editors / "events.xlsx")["events"]
+    with zipfile.ZipFile(editors / "events.xlsx") as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    cols = {
+        int(m["min"]): m
+        for m in re.finditer(r'<col (?P<attrs>[^>]*?)min="(?P<min>\d+)" max="(?P<max>\d+)"', sheet)
+    }
+
+    for i, column in enumerate(EVENTS.schema.columns, start=1):
+        letter = openpyxl.utils.get_column_letter(i)
+        expected = (
+            "@"
+            if column.text_cells
+            else ("yyyy-mm-dd" if column.name == "source_date" else "General")
+        )
+        assert ws.column_dimensions[letter].number_format == expected, column.name
+        assert cols[i]["max"] == str(i)  # one <col> per column: the format covers every row
+        if column.text_cells:
+            cells = [ws.cell(row=r, column=i) for r in range(2, ws.max_row + 1)]
+            assert {c.number_format for c in cells if c.value is not None} <= {"@"}, column.name
+
+
+@needs_uno
+def test_typing_below_the_data_in_libreoffice_keeps_text_as_typed(editors, tmp_path):
+    from libreoffice import edit
+
+    row = load(editors / "events.xlsx")["events"].max_row + 1
+    letter = {
+        c.name: openpyxl.utils.get_column_letter(i) for i, c in enumerate(EVENTS.schema.columns, 1)
+    }
+    typing = {"event_id": "007", "date": "2025-09", "notes": "=1+1", "personnel": "2,500",
+              "actor1": "+1", "latitude": "007", "source_date": "2024-03-22"}  # fmt: skip
+
+    typed = edit(
+        editors / "events.xlsx",
+        tmp_path / "typed.xlsx",
+        [{"type": f"{letter[n]}{row}", "text": t} for n, t in typing.items()],
+        tmp_path,
+    )
+
+    assert {(t["cell"], t["type"], t["string"]) for t in typed} == {
+        (f"A{row}", "TEXT", "007"),
+        (f"B{row}", "TEXT", "2025-09"),
+        (f"S{row}", "TEXT", "=1+1"),
+        (f"O{row}", "TEXT", "2,500"),
+        (f"E{row}", "TEXT", "+1"),
+        (f"J{row}", "VALUE", "7"),  # a number column takes numbers
+        (f"R{row}", "VALUE", "2024-03-22"),  # a date column takes dates
+    }
+    back = load_table(tmp_path / "typed.xlsx").frame.row(-1, named=True)
+    assert {n: back[n] for n in typing} == {**typing, "latitude": "7"}
+
+
+# --- links, heights, what is shown ------------------------------------------------------------
+
+
+def test_each_issue_links_to_its_cell_and_each_problem_cell_back(editors):
+    book = load(editors / "events.xlsx")
+    issues, ws = book["Issues"], book["events"]
+
+    links = [(r[5].value, r[5].hyperlink.location) for r in issues.iter_rows(min_row=2)]
+    assert links == [
+        ("events!F3", "'events'!F3"),
+        ("events!C4", "'events'!C4"),
+        ("events!Q5", "'events'!Q5"),
+    ]
+    assert (ws["F3"].hyperlink.location, ws["C4"].hyperlink.location) == (
+        "'Issues'!F2",
+        "'Issues'!F3",
+    )
+    assert ws["Q5"].hyperlink is None  # empty: some programs would read the link as its value
+    assert ws["Q5"].comment is not None
+
+
+def test_a_header_finding_links_to_the_header_cell(tmp_path):
+    header = [h if h != "source" else "source " for h in HEADER]
+    path = tmp_path / "events.csv"
+    path.write_text(csv_text([list(event_row().values())], header), encoding="utf-8")
+
+    export_table(load_table(path), tmp_path / "out", EVENTS, formats=("xlsx",))
+
+    row = rows_of(load(tmp_path / "out" / "events.xlsx")["Issues"])[1]
+    assert row[:6] == ("warning", "structure.header_whitespace", "source", None, 1, "events!P1")
+    link = load(tmp_path / "out" / "events.xlsx")["Issues"]["F2"].hyperlink
+    assert link.location == "'events'!P1"
+
+
+def test_rows_with_line_breaks_are_tall_enough_for_every_line(book):
+    ws = book["events"]
+    notes = HEADER.index("notes") + 1
+    width = ws.column_dimensions["S"].width
+
+    for r in range(2, ws.max_row + 1):
+        value = ws.cell(row=r, column=notes).value or ""
+        if "\n" in value:
+            lines = sum(max(1, -(-len(line) // int(width - 1))) for line in value.split("\n"))
+            assert ws.row_dimensions[r].height == 15 * lines
+        else:
+            assert ws.row_dimensions[r].height is None
+    assert any(ws.row_dimensions[r].height for r in range(2, ws.max_row + 1))
+
+
+def test_messages_and_hints_are_shown_on_one_line_with_escapes(tmp_path):
+    from toolkit.export.xlsx import Issue, cell_values, write_xlsx
+
+    table = load_table(EVENTS_CSV)
+    frame = toolkit.validation.run_validation(table, EVENTS).frame
+    issue = Issue(
+        "error",
+        "rule.x",
+        "notes",
+        1,
+        2,
+        "bad\nline\x1b[2J _x0041_",
+        "fix\u202e it",
+        "events!S2",
+        "S2",
+        0,
+    )
+
+    write_xlsx(
+        cell_values(frame, EVENTS.schema), EVENTS.schema, tmp_path / "b.xlsx", issues=[issue]
+    )
+
+    issues = load_table(tmp_path / "b.xlsx", sheet="Issues").frame.row(0, named=True)
+    assert (issues["message"], issues["hint"]) == ("bad\\nline\\x1b[2J _x0041_", "fix\\u202e it")
+    comment = load(tmp_path / "b.xlsx")["events"]["S2"].comment.text
+    assert comment == "error: bad\\nline\\x1b[2J _x005F_x0041_ [rule.x]"  # as stored
+
+
+def test_every_problem_cell_is_highlighted_beyond_the_listed_issues(
+    write_csv, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(toolkit.export, "MAX_ISSUES_IN_WORKBOOK", 1)
+    path = write_csv([event_row(status="x"), event_row("iq-2024-002", status="y")])
+
+    export_table(load_table(path), tmp_path / "out", EVENTS, quarantine=True)
+
+    ws = load(tmp_path / "out" / "events.xlsx")["events"]
+    assert [ws[f"C{r}"].fill.fgColor.rgb for r in (2, 3)] == [ERROR_FILL, ERROR_FILL]
+    assert [ws[f"C{r}"].comment is not None for r in (2, 3)] == [True, False]
+
+
+def test_a_rejected_cell_too_long_for_excel_is_cut_and_cannot_pass_unnoticed(write_csv, tmp_path):
+    note = "x" * 40_000
+    path = write_csv([event_row(), event_row("iq-2024-002", notes=note)])
+
+    export_table(load_table(path), tmp_path / "out", EVENTS, quarantine=True)
+
+    cell = load_table(tmp_path / "out" / "events.xlsx").frame.get_column("notes")[1]
+    assert len(cell) <= 32_767
+    assert cell.endswith(
+        "\x1a[cut: 40000 characters do not fit in a cell; the whole value is in events.rejected.csv]"
+    )
+    assert cell.startswith("x" * 32_000)
+    assert load_table(tmp_path / "out" / "events.rejected.csv").frame.get_column("notes")[0] == note
+    report = validate_table(load_table(tmp_path / "out" / "events.xlsx"), EVENTS)
+    assert [(f.rule, f.row) for f in report.findings if f.severity == "error"] == [
+        ("text.control_characters", 2)
+    ]

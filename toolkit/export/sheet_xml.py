@@ -74,7 +74,7 @@ def _number(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 def _text_body(value: pl.Expr) -> pl.Expr:
     preserve = (
-        pl.when(value.str.strip_chars() != value)
+        pl.when(value.str.contains(r"^\s|\s$"))
         .then(pl.lit(' xml:space="preserve"'))
         .otherwise(pl.lit(""))
     )
@@ -135,7 +135,9 @@ def render_rows(
 
     `columns` are the sheet's columns, A onwards (default: every column of `values`).
     `styles` gives, per column, an expression for each cell's style index (null: none); it
-    may use the column `__position` (0-based row of `values`). `texts` names, for a typed
+    may use the column `__position` (0-based row of `values`). It is evaluated for each
+    block: an expression that costs more than reading a column is best computed beforehand
+    into a column of `values`. `texts` names, for a typed
     column, the String column of `values` holding what its cell shows as text where it has
     no typed value (a value that did not parse). `height` names a column of row heights in
     points (null: the default height). String values must already be escaped for OOXML

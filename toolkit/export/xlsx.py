@@ -101,19 +101,27 @@ def cell_values(frame: pl.DataFrame, schema: Schema) -> pl.DataFrame:
 
     A value the kind cannot turn into its cell (a date that does not parse, `2,5OO` in a
     count) is shown as typed, as text: for a text cell in place of the cell, for a typed
-    column in `__text.<name>` beside it.
+    column in `__text.<name>` beside it (only when the column has such a value).
     """
+    lazy = frame.lazy()
+    typed = lazy.select(c.cell().alias(c.name) for c in schema.columns).collect_schema()
+    unparsed = (
+        lazy.select(
+            (c.cell().is_null() & c.value.is_not_null()).any().alias(c.name) for c in schema.columns
+        )
+        .collect()
+        .row(0, named=True)
+    )
     exprs: list[pl.Expr] = []
     for c in schema.columns:
-        exprs.append(c.cell().alias(c.name))
-        exprs.append(pl.when(c.cell().is_null()).then(c.value).alias(_text_name(c.name)))
-    values = frame.lazy().select(exprs).collect()
-    typed = {c.name for c in schema.columns if values.schema[c.name] != pl.String}
-    return values.with_columns(
-        pl.coalesce(c.name, _text_name(c.name)).alias(c.name)
-        for c in schema.columns
-        if c.name not in typed
-    ).drop(_text_name(c.name) for c in schema.columns if c.name not in typed)
+        if not unparsed[c.name]:
+            exprs.append(c.cell().alias(c.name))  # the column as it is: often no copy at all
+        elif typed[c.name] == pl.String:
+            exprs.append(pl.coalesce(c.cell(), c.value).alias(c.name))
+        else:
+            exprs.append(c.cell().alias(c.name))
+            exprs.append(pl.when(c.cell().is_null()).then(c.value).alias(_text_name(c.name)))
+    return lazy.select(exprs).collect()
 
 
 def _text_columns(values: pl.DataFrame) -> list[str]:
@@ -182,6 +190,18 @@ def excel_text(column: pl.Expr) -> pl.Expr:
     )
 
 
+def _stored(values: pl.DataFrame) -> pl.DataFrame:
+    """`values` with its text as stored (`excel_text`); columns that need no escape are kept
+    as they are, not copied (a million rows of text are hundreds of megabytes)."""
+    texts = _text_columns(values)
+    if not texts:
+        return values
+    needs = values.select(pl.col(n).str.contains(r"_x[0-9A-Fa-f]{4}_|\r").any() for n in texts)
+    return values.with_columns(
+        excel_text(pl.col(n)) for n, escape in needs.row(0, named=True).items() if escape
+    )
+
+
 def _ooxml(value: str) -> str:
     return re.sub(_OOXML_ESCAPE, r"_x005F_\1", value).replace("\r", "_x000D_")
 
@@ -225,8 +245,10 @@ def _moment_format(dtype: pl.DataType) -> str | None:
 def _width(values: pl.DataFrame, name: str) -> float:
     column = values.get_column(name)
     moment = _moment_format(column.dtype)
-    if column.dtype == pl.String:
+    if column.dtype == pl.String and column.str.contains("\n", literal=True).any():
         longest = column.str.split("\n").list.eval(pl.element().str.len_chars()).list.max().max()
+    elif column.dtype == pl.String:
+        longest = column.str.len_chars().max()
     elif moment:
         longest = len(moment)
     else:
@@ -425,7 +447,7 @@ def _data_sheet(
     """The data sheet with its header; its rows come back rendered, to splice in on save."""
     ws = wb.create_sheet(title)
     names = list(schema.names)
-    values = values.with_columns(excel_text(pl.col(pl.String)))
+    values = _stored(values)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{column_letter(len(names))}{values.height + 1}"
     widths = {name: _width(values, name) for name in names}

@@ -66,10 +66,9 @@ class Scenario:
         keys = {self.rows[i][self.header[0]] for i in [*self.broken, *self.edits]}
         return keys | ({self.new_row[self.header[0]]} if self.new_row else set())
 
-    def typing(self, clean: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
+    def typing(self) -> list[tuple[str, str]]:
         """(cell, text) for everything the editor types: the fixes (the right value), the
-        edits, and the new row; `clean` holds the canonical text of each row's cells (what
-        the workbook shows)."""
+        edits, and the new row below the data."""
         letter = {name: column_letter(i + 1) for i, name in enumerate(self.header)}
         typed = [
             (f"{letter[name]}{i + 2}", self.rows[i][name]) for i, (name, _) in self.broken.items()

@@ -109,7 +109,7 @@ def test_a_100k_row_workbook_comes_back_whole(table, tmp_path):
         for info in source.infolist():
             data = source.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = _edit_sheet(data.decode(), header, s.typing({})).encode()
+                data = _edit_sheet(data.decode(), header, s.typing()).encode()
             target.writestr(info, data)
 
     keys = sorted([r["event_id"] for r in rows] + ["007"], reverse=True)

@@ -40,7 +40,7 @@ from toolkit.errors import ExportError
 from toolkit.export import openpyxl_internals as internals
 from toolkit.export.sheet_xml import render_rows, xml_size_bound
 from toolkit.loading.table import column_letter
-from toolkit.report.safe import MESSAGE_LIMIT, VALUE_LIMIT, visible
+from toolkit.safe import MESSAGE_LIMIT, VALUE_LIMIT, visible
 from toolkit.schema import Schema
 
 MAX_ROWS = 1_048_576  # Excel's limit, header included

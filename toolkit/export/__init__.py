@@ -1,7 +1,7 @@
 """Publish a validated table: clean CSV, Parquet, the editors' workbook, and a manifest.
 
-Nothing is lost: every input row lands in the outputs or in `<stem>.rejected.csv` with its
-reasons. Nothing is half-written: an output directory holds one export set, whole, described
+Nothing is lost: every input row lands in the clean outputs or in `<stem>.rejected.csv` with
+its reasons, and the workbook, the editors' copy, holds them all. Nothing is half-written: an output directory holds one export set, whole, described
 by its `manifest.json`. All files are staged and committed together under the directory's
 lock (`toolkit.export.atomic`), and the commit removes the outputs of the previous set that
 the new one does not write: a stale `<stem>.rejected.csv` after a clean export, the Parquet

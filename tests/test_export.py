@@ -443,7 +443,7 @@ def test_quarantine_manifest_counts_input_exported_and_rejected(quarantined):
         for name, rows in [
             ("events.csv", 2),
             ("events.parquet", 2),
-            ("events.xlsx", 2),
+            ("events.xlsx", 4),  # the workbook holds every row
             ("events.rejected.csv", 2),
         ]
     }

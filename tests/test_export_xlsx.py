@@ -11,15 +11,20 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pytest
 from conftest import EVENTS_CSV, HEADER, ROOT, TODAY, csv_text, event_row
+from libreoffice import needs_uno
 
+import toolkit.export
 import toolkit.export.xlsx
+import toolkit.validation
 from toolkit import ExportError, export_table, load_schema, load_table, validate_table
 from toolkit.schema import compile_schema, parse_schema
 
 EVENTS = compile_schema(load_schema(), today=TODAY)
 WARNING_FILL = "00FFEB9C"
+ERROR_FILL = "00FFC7CE"
 
 
 def load(path: Path) -> openpyxl.Workbook:
@@ -287,7 +292,7 @@ def test_the_offending_cell_is_highlighted_with_the_message_as_comment(book):
     assert commented == [f"Q{r}" for r in range(2, 19)]
 
 
-def test_quarantine_issues_point_at_kept_cells_and_at_the_rejected_file(editors):
+def test_rows_with_errors_are_in_the_workbook_in_input_order_at_their_cells(editors):
     book = load(editors / "events.xlsx")
 
     assert rows_of(book["Issues"])[1:] == [
@@ -307,7 +312,7 @@ def test_quarantine_issues_point_at_kept_cells_and_at_the_rejected_file(editors)
             "status",
             3,
             4,
-            "events.rejected.csv row 1",
+            "events!C4",
             "'Occurred' is not an allowed status",
             "did you mean 'occurred'? values are case-sensitive",
         ),
@@ -317,7 +322,7 @@ def test_quarantine_issues_point_at_kept_cells_and_at_the_rejected_file(editors)
             "source_url",
             4,
             5,
-            "events!Q4",
+            "events!Q5",
             "source_url is required but empty",
             "Link to the report (http or https).",
         ),
@@ -325,15 +330,19 @@ def test_quarantine_issues_point_at_kept_cells_and_at_the_rejected_file(editors)
     ws = book["events"]
     assert {c.coordinate: c.comment.text for row in ws.iter_rows() for c in row if c.comment} == {
         "F3": "warning: actor2 has leading or trailing spaces [text.whitespace]",
-        "Q4": "warning: source_url is required but empty [value.required]",
+        "C4": "error: 'Occurred' is not an allowed status [value.vocabulary]",
+        "Q5": "warning: source_url is required but empty [value.required]",
     }
     assert ws["F3"].fill.fgColor.rgb == WARNING_FILL
+    assert (ws["C4"].value, ws["C4"].fill.fgColor.rgb) == ("Occurred", ERROR_FILL)
     assert ws["F3"].value == "=1+1"
-    assert [ws.cell(row=r, column=1).value for r in range(2, 5)] == [
+    assert [ws.cell(row=r, column=1).value for r in range(2, 6)] == [
         "iq-2024-002",
         "007",
+        "ru-2024-001",
         "iq-2024-006",
     ]
+    assert ws.max_row == 5
 
 
 def test_no_findings_means_no_issues_sheet(write_csv, tmp_path):
@@ -353,7 +362,7 @@ def test_formula_looking_text_is_stored_as_text_with_its_value(editors):
     assert (ws["S2"].data_type, ws["S2"].value) == ("s", '=HYPERLINK("http://x","y")')
     assert (ws["F2"].data_type, ws["F2"].value) == ("s", "+7 people")
     assert (ws["I3"].value, ws["P3"].value) == ("-", "@user")
-    assert ws["S4"].value == "@mention\n+second line\n-third"
+    assert ws["S5"].value == "@mention\n+second line\n-third"
 
 
 def test_no_cell_in_any_sheet_is_a_formula(editors):
@@ -395,17 +404,21 @@ def test_the_workbook_loads_back_to_the_clean_csv_values(fixture_export):
     assert workbook.to_dicts() == clean.to_dicts()
 
 
-def test_the_editors_workbook_loads_back_to_its_clean_csv_values(editors):
+def test_the_editors_workbook_loads_back_to_the_clean_and_the_rejected_rows(editors):
     names = list(EVENTS.schema.names)
     workbook = load_table(editors / "events.xlsx").frame.select(names)
     clean = load_table(editors / "events.csv").frame.select(names)
+    rejected = load_table(editors / "events.rejected.csv").frame
 
-    assert workbook.to_dicts() == clean.to_dicts()
+    assert workbook.filter(pl.col("status") != "Occurred").to_dicts() == clean.to_dicts()
+    assert workbook.filter(pl.col("status") == "Occurred").to_dicts() == (
+        rejected.select(names).to_dicts()
+    )
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("export", ["fixture_export", "editors"])
-def test_libreoffice_reads_the_data_sheet_as_the_clean_csv(export, request, tmp_path):
+def test_libreoffice_reads_the_data_sheet_as_the_toolkit_does(export, request, tmp_path):
     # a third reader besides openpyxl and calamine; CI does not install LibreOffice
     out = request.getfixturevalue(export)
     csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,1"
@@ -416,8 +429,7 @@ def test_libreoffice_reads_the_data_sheet_as_the_clean_csv(export, request, tmp_
     )  # fmt: skip
     names = list(EVENTS.schema.names)
     sheet = load_table(tmp_path / "events-events.csv").frame.select(names)
-    clean = load_table(out / "events.csv").frame.select(names)
-    assert sheet.to_dicts() == clean.to_dicts()
+    assert sheet.to_dicts() == load_table(out / "events.xlsx").frame.select(names).to_dicts()
 
 
 def test_text_that_looks_like_an_ooxml_escape_survives(write_csv, tmp_path):
@@ -512,3 +524,169 @@ def test_exactly_as_many_rows_as_an_excel_sheet_holds_is_fine(tmp_path, monkeypa
     monkeypatch.setattr(toolkit.export.xlsx, "MAX_ROWS", 18)  # header + 17 data rows
 
     assert export_table(load_table(EVENTS_CSV), tmp_path, EVENTS, formats=("xlsx",)).ok
+
+
+# --- what editors type stays what they typed --------------------------------------------------
+
+
+def test_text_like_columns_are_text_for_the_whole_column_and_every_cell(editors):
+    ws = load(editors / "events.xlsx")["events"]
+    with zipfile.ZipFile(editors / "events.xlsx") as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    cols = {
+        int(m["min"]): m
+        for m in re.finditer(r'<col (?P<attrs>[^>]*?)min="(?P<min>\d+)" max="(?P<max>\d+)"', sheet)
+    }
+
+    for i, column in enumerate(EVENTS.schema.columns, start=1):
+        letter = openpyxl.utils.get_column_letter(i)
+        expected = (
+            "@"
+            if column.text_cells
+            else ("yyyy-mm-dd" if column.name == "source_date" else "General")
+        )
+        assert ws.column_dimensions[letter].number_format == expected, column.name
+        assert cols[i]["max"] == str(i)  # one <col> per column: the format covers every row
+        if column.text_cells:
+            cells = [ws.cell(row=r, column=i) for r in range(2, ws.max_row + 1)]
+            assert {c.number_format for c in cells if c.value is not None} <= {"@"}, column.name
+
+
+@needs_uno
+def test_typing_below_the_data_in_libreoffice_keeps_text_as_typed(editors, tmp_path):
+    from libreoffice import edit
+
+    row = load(editors / "events.xlsx")["events"].max_row + 1
+    letter = {
+        c.name: openpyxl.utils.get_column_letter(i) for i, c in enumerate(EVENTS.schema.columns, 1)
+    }
+    typing = {"event_id": "007", "date": "2025-09", "notes": "=1+1", "personnel": "2,500",
+              "actor1": "+1", "latitude": "007", "source_date": "2024-03-22"}  # fmt: skip
+
+    typed = edit(
+        editors / "events.xlsx",
+        tmp_path / "typed.xlsx",
+        [{"type": f"{letter[n]}{row}", "text": t} for n, t in typing.items()],
+        tmp_path,
+    )
+
+    assert {(t["cell"], t["type"], t["string"]) for t in typed} == {
+        (f"A{row}", "TEXT", "007"),
+        (f"B{row}", "TEXT", "2025-09"),
+        (f"S{row}", "TEXT", "=1+1"),
+        (f"O{row}", "TEXT", "2,500"),
+        (f"E{row}", "TEXT", "+1"),
+        (f"J{row}", "VALUE", "7"),  # a number column takes numbers
+        (f"R{row}", "VALUE", "2024-03-22"),  # a date column takes dates
+    }
+    back = load_table(tmp_path / "typed.xlsx").frame.row(-1, named=True)
+    assert {n: back[n] for n in typing} == {**typing, "latitude": "7"}
+
+
+# --- links, heights, what is shown ------------------------------------------------------------
+
+
+def test_each_issue_links_to_its_cell_and_each_problem_cell_back(editors):
+    book = load(editors / "events.xlsx")
+    issues, ws = book["Issues"], book["events"]
+
+    links = [(r[5].value, r[5].hyperlink.location) for r in issues.iter_rows(min_row=2)]
+    assert links == [
+        ("events!F3", "'events'!F3"),
+        ("events!C4", "'events'!C4"),
+        ("events!Q5", "'events'!Q5"),
+    ]
+    assert (ws["F3"].hyperlink.location, ws["C4"].hyperlink.location) == (
+        "'Issues'!F2",
+        "'Issues'!F3",
+    )
+    assert ws["Q5"].hyperlink is None  # empty: some programs would read the link as its value
+    assert ws["Q5"].comment is not None
+
+
+def test_a_header_finding_links_to_the_header_cell(tmp_path):
+    header = [h if h != "source" else "source " for h in HEADER]
+    path = tmp_path / "events.csv"
+    path.write_text(csv_text([list(event_row().values())], header), encoding="utf-8")
+
+    export_table(load_table(path), tmp_path / "out", EVENTS, formats=("xlsx",))
+
+    row = rows_of(load(tmp_path / "out" / "events.xlsx")["Issues"])[1]
+    assert row[:6] == ("warning", "structure.header_whitespace", "source", None, 1, "events!P1")
+    link = load(tmp_path / "out" / "events.xlsx")["Issues"]["F2"].hyperlink
+    assert link.location == "'events'!P1"
+
+
+def test_rows_with_line_breaks_are_tall_enough_for_every_line(book):
+    ws = book["events"]
+    notes = HEADER.index("notes") + 1
+    width = ws.column_dimensions["S"].width
+
+    for r in range(2, ws.max_row + 1):
+        value = ws.cell(row=r, column=notes).value or ""
+        if "\n" in value:
+            lines = sum(max(1, -(-len(line) // int(width - 1))) for line in value.split("\n"))
+            assert ws.row_dimensions[r].height == 15 * lines
+        else:
+            assert ws.row_dimensions[r].height is None
+    assert any(ws.row_dimensions[r].height for r in range(2, ws.max_row + 1))
+
+
+def test_messages_and_hints_are_shown_on_one_line_with_escapes(tmp_path):
+    from toolkit.export.xlsx import Issue, cell_values, write_xlsx
+
+    table = load_table(EVENTS_CSV)
+    frame = toolkit.validation.run_validation(table, EVENTS).frame
+    issue = Issue(
+        "error",
+        "rule.x",
+        "notes",
+        1,
+        2,
+        "bad\nline\x1b[2J _x0041_",
+        "fix\u202e it",
+        "events!S2",
+        "S2",
+        0,
+    )
+
+    write_xlsx(
+        cell_values(frame, EVENTS.schema), EVENTS.schema, tmp_path / "b.xlsx", issues=[issue]
+    )
+
+    issues = load_table(tmp_path / "b.xlsx", sheet="Issues").frame.row(0, named=True)
+    assert (issues["message"], issues["hint"]) == ("bad\\nline\\x1b[2J _x0041_", "fix\\u202e it")
+    comment = load(tmp_path / "b.xlsx")["events"]["S2"].comment.text
+    assert comment == "error: bad\\nline\\x1b[2J _x005F_x0041_ [rule.x]"  # as stored
+
+
+def test_every_problem_cell_is_highlighted_beyond_the_listed_issues(
+    write_csv, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(toolkit.export, "MAX_ISSUES_IN_WORKBOOK", 1)
+    path = write_csv([event_row(status="x"), event_row("iq-2024-002", status="y")])
+
+    export_table(load_table(path), tmp_path / "out", EVENTS, quarantine=True)
+
+    ws = load(tmp_path / "out" / "events.xlsx")["events"]
+    assert [ws[f"C{r}"].fill.fgColor.rgb for r in (2, 3)] == [ERROR_FILL, ERROR_FILL]
+    assert [ws[f"C{r}"].comment is not None for r in (2, 3)] == [True, False]
+
+
+def test_a_rejected_cell_too_long_for_excel_is_cut_and_cannot_pass_unnoticed(write_csv, tmp_path):
+    note = "x" * 40_000
+    path = write_csv([event_row(), event_row("iq-2024-002", notes=note)])
+
+    export_table(load_table(path), tmp_path / "out", EVENTS, quarantine=True)
+
+    cell = load_table(tmp_path / "out" / "events.xlsx").frame.get_column("notes")[1]
+    assert len(cell) <= 32_767
+    assert cell.endswith(
+        "\x1a[cut: 40000 characters do not fit in a cell; the whole value is in events.rejected.csv]"
+    )
+    assert cell.startswith("x" * 32_000)
+    assert load_table(tmp_path / "out" / "events.rejected.csv").frame.get_column("notes")[0] == note
+    report = validate_table(load_table(tmp_path / "out" / "events.xlsx"), EVENTS)
+    assert [(f.rule, f.row) for f in report.findings if f.severity == "error"] == [
+        ("text.control_characters", 2)
+    ]

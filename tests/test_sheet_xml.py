@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import date
 
-import openpyxl
 import polars as pl
-from openpyxl import Workbook
 
-from toolkit.export.sheet_xml import render_rows, splice_rows
+from toolkit.export.sheet_xml import render_rows
 
 
-def _xml(frame: pl.DataFrame, styles: dict[str, pl.Expr] | None = None, **kw: int) -> str:
+def _xml(frame: pl.DataFrame, styles: dict[str, pl.Expr] | None = None, **kw: object) -> str:
     return b"".join(render_rows(frame, styles or {}, **kw)).decode("utf-8")
 
 
@@ -61,59 +57,30 @@ def test_blocks_concatenate_to_the_whole_sheet():
     assert b"".join(blocks).decode() == _xml(frame, block_rows=100)
 
 
-def _spliced(path, frame: pl.DataFrame, *, dimension: str, size_bound: int = 0):
-    """A write-only workbook with a header row, and `frame`'s rows spliced into its sheet."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("events")
-    ws.freeze_panes = "A2"
-    ws.append(frame.columns)
-    book = io.BytesIO()
-    wb.save(book)
-    with path.open("wb") as out:
-        splice_rows(
-            book.getvalue(),
-            "xl/worksheets/sheet1.xml",
-            render_rows(frame, {}),
-            out,
-            dimension=dimension,
-            size_bound=size_bound,
-        )
-    return path
-
-
-def test_spliced_rows_follow_the_header_and_the_sheet_gets_its_dimension(tmp_path):
-    frame = pl.DataFrame({"t": ["first", "second"], "n": [1, 2]})
-    path = _spliced(tmp_path / "book.xlsx", frame, dimension="A1:B3")
-    with zipfile.ZipFile(path) as archive:
-        assert archive.testzip() is None
-    read_only = openpyxl.load_workbook(path, read_only=True)["events"]
-    assert read_only.max_row == 3  # the dimension record is there
-    assert [list(r) for r in read_only.iter_rows(values_only=True)] == [
-        ["t", "n"],
-        ["first", 1],
-        ["second", 2],
-    ]
-
-
-def _local_header_extra(path, member: str) -> bytes:
-    with zipfile.ZipFile(path) as archive:
-        offset = archive.getinfo(member).header_offset
-    raw = path.read_bytes()
-    name_len, extra_len = (
-        int.from_bytes(raw[offset + 26 : offset + 28], "little"),
-        int.from_bytes(raw[offset + 28 : offset + 30], "little"),
+def test_a_typed_column_shows_values_that_did_not_parse_as_text():
+    frame = pl.DataFrame(
+        {"d": [date(2024, 3, 22), None, None], "__text.d": [None, "2024-02-30", None]}
     )
-    start = offset + 30 + name_len
-    return raw[start : start + extra_len]
+    assert _xml(frame, columns=["d"], texts={"d": "__text.d"}) == (
+        '<row r="2"><c r="A2" t="n"><v>45373</v></c></row>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>2024-02-30</t></is></c></row>'
+        '<row r="4"></row>'
+    )
 
 
-def test_zip64_records_only_when_the_sheet_may_pass_4_gib(tmp_path):
-    frame = pl.DataFrame({"t": ["x"]})
-    for bound, zip64 in ((1_000, False), (5 << 30, True)):
-        path = _spliced(tmp_path / f"book-{bound}.xlsx", frame, dimension="A1:A2", size_bound=bound)
-        extra = _local_header_extra(path, "xl/worksheets/sheet1.xml")
-        assert extra.startswith(b"\x01\x00") is zip64  # header id 0x0001: ZIP64
-        assert openpyxl.load_workbook(path)["events"]["A2"].value == "x"
+def test_only_the_named_columns_are_cells_in_their_order():
+    frame = pl.DataFrame({"b": ["x"], "a": [1], "__extra": ["not a cell"]})
+    assert _xml(frame, columns=["a", "b"]) == (
+        '<row r="2"><c r="A2" t="n"><v>1</v></c><c r="B2" t="inlineStr"><is><t>x</t></is></c></row>'
+    )
+
+
+def test_rows_with_a_height_get_it_as_a_custom_height():
+    frame = pl.DataFrame({"t": ["one", "two\nlines"], "__height": [None, 30.0]})
+    assert _xml(frame, columns=["t"], height="__height") == (
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>one</t></is></c></row>'
+        '<row r="3" ht="30.0" customHeight="1"><c r="A3" t="inlineStr"><is><t>two\nlines</t></is></c></row>'
+    )
 
 
 def test_the_size_bound_covers_the_worst_escapes():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +29,13 @@ from toolkit.safe import visible, visible_path
 from toolkit.validation import DEFAULT_MAX_FINDINGS
 
 
+class CsvDialect(StrEnum):
+    """The CSV files' dialect (toolkit.export.dialects)."""
+
+    exact = "exact"
+    excel = "excel"
+
+
 def export(
     table: TableArg,
     out: Annotated[
@@ -43,6 +51,15 @@ def export(
             "--quarantine", help="Export the valid rows; put the others in <stem>.rejected.csv."
         ),
     ] = False,
+    csv_dialect: Annotated[
+        CsvDialect,
+        typer.Option(
+            "--csv-dialect",
+            help="exact: the machine-readable CSV (UTF-8, LF, values exactly); excel: for "
+            "spreadsheet users (byte-order mark, CRLF, text that starts like a formula "
+            "prefixed with ').",
+        ),
+    ] = CsvDialect.exact,
     format: FormatOpt = Format.text,
     max_findings: MaxFindingsOpt = DEFAULT_MAX_FINDINGS,
     sheet: SheetOpt = None,
@@ -51,11 +68,14 @@ def export(
 ) -> None:
     """Validate TABLE and write <stem>.csv, .parquet, .xlsx and manifest.json into --out.
 
-    With errors, nothing is written (exit 1) unless --quarantine is given.
+    With errors, nothing is written (exit 1) unless --quarantine is given. The workbook
+    holds every row, rows with errors highlighted, for editors to fix; the CSV files are
+    for programs unless --csv-dialect excel.
 
     Example:
         toolkit export fixtures/events.csv --out out/
         toolkit export events.csv --out out/ --to parquet --quarantine
+        toolkit export events.csv --out share/ --to csv --csv-dialect excel
     """
     from toolkit.export import FORMATS, export_table  # the writers load only for export
 
@@ -80,6 +100,7 @@ def export(
             on_wait=lambda directory: typer.echo(
                 f"waiting for another export into {visible_path(directory)} to finish…", err=True
             ),
+            csv_dialect=csv_dialect.value,
         )
         if not result.ok:
             typer.echo(render(result.report, format.value), nl=False)

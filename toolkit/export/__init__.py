@@ -1,7 +1,7 @@
 """Publish a validated table: clean CSV, Parquet, the editors' workbook, and a manifest.
 
-Nothing is lost: every input row lands in the outputs or in `<stem>.rejected.csv` with its
-reasons. Nothing is half-written: an output directory holds one export set, whole, described
+Nothing is lost: every input row lands in the clean outputs or in `<stem>.rejected.csv` with
+its reasons, and the workbook, the editors' copy, holds them all. Nothing is half-written: an output directory holds one export set, whole, described
 by its `manifest.json`. All files are staged and committed together under the directory's
 lock (`toolkit.export.atomic`), and the commit removes the outputs of the previous set that
 the new one does not write: a stale `<stem>.rejected.csv` after a clean export, the Parquet
@@ -22,6 +22,7 @@ import polars as pl
 
 from toolkit.errors import ExportError
 from toolkit.export.atomic import LOCK_TIMEOUT, Staging, plain_name
+from toolkit.export.dialects import DIALECTS, write_csv
 from toolkit.export.frames import analysis, clean_text
 from toolkit.export.parquet import write_parquet
 from toolkit.loading import EXTRA, FIELDS, LINE, ROW, Table
@@ -57,56 +58,61 @@ class ExportResult:
         return self.refused is None
 
 
-def _issues(
-    validation: Validation, kept: pl.DataFrame, mask: pl.Series, stem: str, sheet: str
-) -> list[Issue]:
-    """The findings the workbook lists, each placed in the data sheet or the rejected file.
+def _issues(validation: Validation, sheet: str) -> list[Issue]:
+    """The findings the workbook lists (a view of `Validation.findings`), each at its cell of
+    the data sheet, which holds every input row in input order.
 
-    Places come from joins on the row number, so only the listed findings are touched,
-    however many rows the table has.
+    Places come from a join on the row number, so only the listed findings are touched,
+    however many rows the table has. A header finding of a schema column points at its
+    header cell.
     """
     from toolkit.export.xlsx import Issue
 
-    table = validation.table
     letters = {
         name: column_letter(i + 1) for i, name in enumerate(validation.compiled.schema.names)
     }
-    issues = [
-        Issue(
-            f.severity,
-            f.rule,
-            f.column,
-            None,
-            f.line,
-            f.message,
-            f.hint,
-            f"{table.path.name} header",
-        )
-        for f in validation.report.findings
-        if f.row is None
-    ]
     listing = (
         validation.findings(MAX_ISSUES_IN_WORKBOOK)
-        .filter(pl.col("row").is_not_null())
         .head(MAX_ISSUES_IN_WORKBOOK)
         .select("severity", "rule", "column", "row", "line", "message", "hint")
     )
-    kept_at = kept.select(pl.col(ROW).alias("row")).with_row_index("position")
-    rejected_at = (
-        validation.frame.filter(mask).select(pl.col(ROW).alias("row")).with_row_index("rejected")
-    )
-    placed = listing.join(kept_at, on="row", how="left", maintain_order="left").join(
-        rejected_at, on="row", how="left", maintain_order="left"
-    )
-    for severity, rule, column, row, line, message, hint, position, rejected in placed.iter_rows():
-        if position is not None:
-            where = f"{sheet}!{letters.get(column or '', 'A')}{position + 2}"
-        elif rejected is not None:
-            where = f"{stem}.rejected.csv row {rejected + 1}"
+    # the row numbers as a Series: an eager select on the wide prepared frame costs 300 MB
+    # at a million rows
+    at = pl.DataFrame({"row": validation.frame.get_column(ROW)}).with_row_index("position")
+    placed = listing.join(at, on="row", how="left", maintain_order="left")
+    issues = []
+    for severity, rule, column, row, line, message, hint, position in placed.iter_rows():
+        letter = letters.get(column or "")
+        if position is None:  # the header
+            cell = f"{letter}1" if letter else None
+            where = f"{sheet}!{cell}" if cell else f"{validation.table.path.name} header"
         else:
-            continue
-        issues.append(Issue(severity, rule, column, row, line, message, hint, where, position))
+            cell = f"{letter or 'A'}{position + 2}"
+            where = f"{sheet}!{cell}"
+        issues.append(
+            Issue(severity, rule, column, row, line, message, hint, where, cell, position)
+        )
     return issues
+
+
+def _highlights(validation: Validation) -> dict[str, pl.Series]:
+    """Per column, each row's highlight in the workbook: 2 where an error rule failed, 1 a
+    warning. From the rules' failure masks, so every problem cell is highlighted however
+    many findings the Issues sheet lists; a finding of no column marks the first."""
+    from toolkit.export.xlsx import ERROR, WARNING
+
+    names = validation.compiled.schema.names
+    levels: dict[str, pl.Series] = {}
+    for failure in validation.failures:
+        if not failure.count:
+            continue
+        column = failure.rule.column if failure.rule.column in names else names[0]
+        level = ERROR if failure.rule.severity == "error" else WARNING
+        mark = failure.mask.cast(pl.UInt8) * level
+        if column in levels:
+            mark = pl.select(pl.max_horizontal(levels[column], mark)).to_series()
+        levels[column] = mark
+    return levels
 
 
 def _rejected_frame(validation: Validation, mask: pl.Series) -> pl.DataFrame:
@@ -176,6 +182,7 @@ def export_table(
     max_findings: int | None = DEFAULT_MAX_FINDINGS,
     lock_timeout: float = LOCK_TIMEOUT,
     on_wait: Callable[[Path], None] | None = None,
+    csv_dialect: str = "exact",
 ) -> ExportResult:
     """Validate `table`, then write `<stem>.csv|.parquet|.xlsx` and `manifest.json` to `out_dir`.
 
@@ -185,11 +192,18 @@ def export_table(
     first: this one waits up to `lock_timeout` seconds for it (calling `on_wait(out_dir)` once
     when it starts waiting), then fails with an `ExportError`.
 
+    The workbook holds every input row, rows with errors included (highlighted), for editors
+    to fix the table in. `csv_dialect="excel"` writes the CSV files for spreadsheet users
+    (byte-order mark, CRLF, formula-looking text neutralised; `toolkit.export.dialects`);
+    the default `"exact"` writes them for programs.
+
     Example:
         >>> result = export_table(load_table("fixtures/events.csv"), "out")
         >>> result.exported_rows, result.rejected_rows
         (14, 0)
     """
+    if csv_dialect not in DIALECTS:
+        raise ExportError(f"unknown CSV dialect {csv_dialect!r}; choose from {', '.join(DIALECTS)}")
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise ExportError(
@@ -209,7 +223,15 @@ def export_table(
         input_hash = hasher.submit(lambda: table.sha256)
         staging = Staging(out, lock_timeout=lock_timeout, on_wait=on_wait)
         return _export(
-            table, staging, schema, formats, quarantine, max_findings, hasher, input_hash
+            table,
+            staging,
+            schema,
+            formats,
+            quarantine,
+            max_findings,
+            hasher,
+            input_hash,
+            csv_dialect,
         )
     finally:
         hasher.shutdown(cancel_futures=True)  # after a failure, the files left to hash are gone
@@ -252,6 +274,7 @@ def _export(
     max_findings: int | None,
     hasher: ThreadPoolExecutor,
     input_hash: Future[str],
+    csv_dialect: str,
 ) -> ExportResult:
     stem = table.path.stem
     validation = run_validation(table, schema, max_findings=max_findings)
@@ -269,13 +292,23 @@ def _export(
             refused=f"{rejected} rows have errors (use --quarantine to export the others)",
         )
     spec = validation.compiled.schema
-    kept = validation.frame.filter(~mask) if rejected else validation.frame
+    # the clean rows, for the CSV and Parquet files (a copy of the prepared frame: not made
+    # for a workbook alone, which holds every row)
+    kept = (
+        validation.frame.filter(~mask)
+        if rejected and ("csv" in formats or "parquet" in formats)
+        else validation.frame
+    )
+    exported = validation.frame.height - rejected
     values = None
     if "xlsx" in formats:  # openpyxl loads only when a workbook is asked for
-        from toolkit.export.xlsx import cell_values, check_limits
+        from toolkit.export.xlsx import cell_values, check_limits, fit_cells
 
-        values = cell_values(kept, spec)
-        check_limits(values, kept.get_column(ROW))
+        # the editors' copy of the whole table: rows with errors too, to fix them in place
+        values = cell_values(validation.frame, spec)
+        check_limits(values, validation.frame.get_column(ROW), mask if rejected else None)
+        if rejected:
+            values = fit_cells(values, f"{stem}.rejected.csv")
     metadata = {
         "toolkit.version": __version__,
         "schema.name": spec.name,
@@ -294,7 +327,7 @@ def _export(
         if "csv" in formats:
             path = staging.path(f"{stem}.csv")
             clean = clean_text(kept, spec)
-            clean.write_csv(path, line_terminator="\n")
+            write_csv(clean, path, csv_dialect, _text_like(spec))
             done(f"{stem}.csv", kept.height, path)
         if "parquet" in formats:
             path = staging.path(f"{stem}.parquet")
@@ -306,12 +339,13 @@ def _export(
             path = staging.path(f"{stem}.xlsx")
             issues = []
             if report.warnings or rejected or quarantine:
-                issues = _issues(validation, kept, mask, stem, spec.name[:31])
-            write_xlsx(values, spec, path, issues=issues)
-            done(f"{stem}.xlsx", kept.height, path)
+                issues = _issues(validation, spec.name[:31])
+            write_xlsx(values, spec, path, issues=issues, levels=_highlights(validation))
+            done(f"{stem}.xlsx", values.height, path)
         if quarantine:
             path = staging.path(f"{stem}.rejected.csv")
-            _rejected_frame(validation, mask).write_csv(path, line_terminator="\n")
+            rejected_rows = _rejected_frame(validation, mask)
+            write_csv(rejected_rows, path, csv_dialect, _rejected_text_like(rejected_rows, spec))
             done(f"{stem}.rejected.csv", rejected, path)
         manifest: dict[str, object] = {
             "toolkit_version": __version__,
@@ -328,7 +362,7 @@ def _export(
                 "source": spec.source,
                 "sha256": spec.sha256,
             },
-            "rows": {"input": table.rows, "exported": kept.height, "rejected": rejected},
+            "rows": {"input": table.rows, "exported": exported, "rejected": rejected},
             "findings": {"errors": report.errors, "warnings": report.warnings},
             "outputs": {
                 name: {"rows": rows, "sha256": digest.result()}
@@ -339,5 +373,16 @@ def _export(
         path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written, removed = staging.commit(retire=_retired(staging.directory, stem, table))
     return ExportResult(
-        report, tuple(written), kept.height, rejected, manifest=manifest, removed=tuple(removed)
+        report, tuple(written), exported, rejected, manifest=manifest, removed=tuple(removed)
     )
+
+
+def _text_like(schema: Schema) -> set[str]:
+    """The schema's columns of text (`Column.text_cells`), for the spreadsheet CSV."""
+    return {c.name for c in schema.columns if c.text_cells}
+
+
+def _rejected_text_like(rejected: pl.DataFrame, schema: Schema) -> set[str]:
+    """The rejected file's columns of text: all but the schema's number and date columns."""
+    typed = {c.name for c in schema.columns if not c.text_cells}
+    return {name for name in rejected.columns if name not in typed}

@@ -2,10 +2,10 @@
 
 openpyxl builds an object and an XML element for every cell: about 8 µs a cell, so 100,000
 events (1.9M cells) take 15 s. The rows of the data sheet are plain: inline text, numbers,
-dates as serial numbers, and a style index on the few cells that need one. Rendering them
-with polars string expressions takes well under a second; openpyxl still writes everything
+dates as serial numbers, a style index per cell and a height on the rows with line breaks.
+Rendering them with polars string expressions takes about 2 s; openpyxl still writes everything
 else in the workbook (header, widths, filter, dropdowns, comments, styles, other sheets),
-and `splice_rows` puts the rendered rows into the sheet openpyxl wrote.
+and `openpyxl_internals.splice_rows` puts the rendered rows into the sheet openpyxl wrote.
 
 The cells are what openpyxl itself writes for the same values (`t="inlineStr"` text with
 `xml:space="preserve"` where whitespace would be lost, `t="n"` numbers, dates as serial
@@ -16,10 +16,9 @@ LibreOffice read the files back the same.
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
+from typing import Any, cast
 
 import polars as pl
 
@@ -73,8 +72,27 @@ def _number(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return value
 
 
-def _cell(letter: str, row: pl.Expr, value: pl.Expr, style: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """One column's `<c>` elements; null where the cell is empty and unstyled."""
+def _text_body(value: pl.Expr) -> pl.Expr:
+    preserve = (
+        pl.when(value.str.contains(r"^\s|\s$"))
+        .then(pl.lit(' xml:space="preserve"'))
+        .otherwise(pl.lit(""))
+    )
+    return pl.concat_str(
+        [pl.lit(' t="inlineStr"><is><t'), preserve, pl.lit(">"), value, pl.lit("</t></is></c>")]
+    )
+
+
+def _cell(
+    letter: str,
+    row: pl.Expr,
+    value: pl.Expr,
+    style: pl.Expr,
+    dtype: pl.DataType,
+    text: pl.Expr | None = None,
+) -> pl.Expr:
+    """One column's `<c>` elements; null where the cell is empty and unstyled. A typed column
+    may have `text`: what a cell holds as text where it has no typed value."""
     attrs = pl.concat_str(
         [
             pl.lit(f'<c r="{letter}'),
@@ -83,57 +101,77 @@ def _cell(letter: str, row: pl.Expr, value: pl.Expr, style: pl.Expr, dtype: pl.D
             pl.concat_str([pl.lit(' s="'), style.cast(pl.String), pl.lit('"')]).fill_null(""),
         ]
     )
+    cases: list[tuple[pl.Expr, pl.Expr]] = []
     if dtype == pl.String:
-        preserve = (
-            pl.when(value.str.strip_chars() != value)
-            .then(pl.lit(' xml:space="preserve"'))
-            .otherwise(pl.lit(""))
+        cases.append(
+            (value.is_not_null() & (value != ""), pl.concat_str([attrs, _text_body(value)]))
         )
-        body = pl.concat_str(
-            [pl.lit(' t="inlineStr"><is><t'), preserve, pl.lit(">"), value, pl.lit("</t></is></c>")]
-        )
-        present = value.is_not_null() & (value != "")
     else:
         number = _number(value, dtype)
         body = pl.concat_str([pl.lit(' t="n"><v>'), number.cast(pl.String), pl.lit("</v></c>")])
-        present = value.is_not_null()
-    return (
-        pl.when(present)
-        .then(pl.concat_str([attrs, body]))
-        .when(style.is_not_null())
-        .then(pl.concat_str([attrs, pl.lit("/>")]))
-    )
+        cases.append((value.is_not_null(), pl.concat_str([attrs, body])))
+        if text is not None:
+            cases.append(
+                (text.is_not_null() & (text != ""), pl.concat_str([attrs, _text_body(text)]))
+            )
+    cases.append((style.is_not_null(), pl.concat_str([attrs, pl.lit("/>")])))
+    chain: Any = pl
+    for condition, element in cases:
+        chain = chain.when(condition).then(element)
+    return cast(pl.Expr, chain)
 
 
 def render_rows(
     values: pl.DataFrame,
     styles: Mapping[str, pl.Expr],
     *,
+    columns: Sequence[str] | None = None,
+    texts: Mapping[str, str] | None = None,
+    height: str | None = None,
     first_row: int = 2,
     block_rows: int = BLOCK_ROWS,
 ) -> Iterator[bytes]:
     """`<row>` elements for `values`, a block of rows at a time, as UTF-8 bytes.
 
+    `columns` are the sheet's columns, A onwards (default: every column of `values`).
     `styles` gives, per column, an expression for each cell's style index (null: none); it
-    may use the column `__position` (0-based row of `values`). String values must already
-    be escaped for OOXML (`excel_text`); XML escaping happens here.
+    may use the column `__position` (0-based row of `values`). It is evaluated for each
+    block: an expression that costs more than reading a column is best computed beforehand
+    into a column of `values`. `texts` names, for a typed
+    column, the String column of `values` holding what its cell shows as text where it has
+    no typed value (a value that did not parse). `height` names a column of row heights in
+    points (null: the default height). String values must already be escaped for OOXML
+    (`excel_text`); XML escaping happens here.
     """
     from toolkit.loading.table import column_letter
 
+    texts = dict(texts or {})
+    names = list(columns) if columns is not None else list(values.columns)
+    schema = values.schema
+    text_names = [n for n in [*names, *texts.values()] if schema[n] == pl.String]
     illegal = {
-        name
-        for name, dtype in values.schema.items()
-        if dtype == pl.String and values.get_column(name).str.contains(_XML_ILLEGAL_RE).any()
+        name for name in text_names if values.get_column(name).str.contains(_XML_ILLEGAL_RE).any()
     }
+
+    def escaped(name: str) -> pl.Expr:
+        return _xml_text(pl.col(name), name in illegal)
+
     row = pl.col("__row_number")
     cells = []
-    for i, (name, dtype) in enumerate(values.schema.items(), start=1):
-        value = _xml_text(pl.col(name), name in illegal) if dtype == pl.String else pl.col(name)
+    for i, name in enumerate(names, start=1):
+        dtype = schema[name]
+        value = escaped(name) if dtype == pl.String else pl.col(name)
         style = styles.get(name, pl.lit(None, pl.UInt32))
-        cells.append(_cell(column_letter(i), row, value, style, dtype))
-    xml = pl.concat_str(
-        [pl.lit('<row r="'), row, pl.lit('">'), *cells, pl.lit("</row>")], ignore_nulls=True
-    )
+        text = escaped(texts[name]) if name in texts else None
+        cells.append(_cell(column_letter(i), row, value, style, dtype, text))
+    opening = [pl.lit('<row r="'), row]
+    if height is not None:
+        opening.append(
+            pl.concat_str(
+                [pl.lit('" ht="'), pl.col(height).cast(pl.String), pl.lit('" customHeight="1')]
+            ).fill_null("")
+        )
+    xml = pl.concat_str([*opening, pl.lit('">'), *cells, pl.lit("</row>")], ignore_nulls=True)
     numbered = values.with_row_index("__position").with_columns(
         (pl.col("__position").cast(pl.Int64) + first_row).cast(pl.String).alias("__row_number")
     )
@@ -145,44 +183,3 @@ def render_rows(
 def xml_size_bound(values: pl.DataFrame) -> int:
     """More bytes than `render_rows` can write for `values` (escapes grow text up to 7 times)."""
     return int(7 * values.estimated_size()) + 96 * values.height * max(values.width, 1)
-
-
-def splice_rows(
-    workbook: bytes,
-    sheet: str,
-    rows: Iterator[bytes],
-    out: io.BufferedIOBase,
-    *,
-    dimension: str,
-    size_bound: int = 0,
-) -> None:
-    """Copy the workbook zip `workbook` to `out`, adding `rows` at the end of `sheet`'s data.
-
-    `sheet` is the zip member of the worksheet (e.g. `xl/worksheets/sheet1.xml`), which holds
-    only its header row; `dimension` (e.g. `A1:S101`) becomes its dimension record, which
-    openpyxl's write-only mode leaves out. The member gets ZIP64 records only when
-    `size_bound` says it may pass 4 GiB: Excel is known to reject ZIP64 records it does not
-    need.
-    """
-    with (
-        zipfile.ZipFile(io.BytesIO(workbook)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as target,
-    ):
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename != sheet:
-                target.writestr(info, data)
-                continue
-            text = data.decode("utf-8")
-            head, end, tail = text.partition("</sheetData>")
-            if not end:
-                raise RuntimeError(f"{sheet}: no sheetData to add rows to")
-            head = head.replace("<sheetViews>", f'<dimension ref="{dimension}" /><sheetViews>', 1)
-            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            zip64 = size_bound >= 0xFFFF_FFFF
-            with target.open(member, "w", force_zip64=zip64) as stream:
-                stream.write(head.encode("utf-8"))
-                for block in rows:
-                    stream.write(block)
-                stream.write((end + tail).encode("utf-8"))

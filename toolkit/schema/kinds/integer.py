@@ -2,47 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import polars as pl
 
-from toolkit.schema import options as opt
 from toolkit.schema.kinds.base import RuleContext, matches, rows, through
-from toolkit.schema.kinds.scalar import Scalar
-from toolkit.schema.options import OptionError, option
+from toolkit.schema.kinds.scalar import Numeric, grouped_digits
 from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
 
-def thousands_separator(value: object) -> str:
-    if value not in (",", ".", " ", "'", "\u00a0", "\u202f", "_"):
-        raise OptionError(
-            f"must be one of ',', '.', ' ', \"'\", '_' (or a no-break space); got {value!r}"
-        )
-    return value  # type: ignore[return-value]
-
-
-def grouped_digits(separator: str) -> str:
-    """A regex for digits grouped in threes by `separator` (`1,369`, `12,500,000`)."""
-    return rf"\d{{1,3}}(?:{re.escape(separator)}\d{{3}})+"
-
-
 @dataclass(frozen=True, kw_only=True)
-class IntegerColumn(Scalar):
+class IntegerColumn(Numeric):
     """A whole number; `thousands` names the separator the column may group digits with."""
 
     kind = "integer"
     summary = "a whole number: -12, 2500"
-    family = "number"
-
-    min: int | float | None = option(opt.number)
-    max: int | float | None = option(opt.number)
-    thousands: str | None = option(thousands_separator)
-
-    def accepts(self) -> str:
-        grouped = f"; digits may be grouped with {self.thousands!r}" if self.thousands else ""
-        return self.summary + grouped
 
     detect_rank = 20
 

@@ -7,11 +7,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from toolkit.loading import number_text
-from toolkit.schema import options as opt
 from toolkit.schema.kinds.base import RuleContext, matches, rows, through
-from toolkit.schema.kinds.integer import grouped_digits, thousands_separator
-from toolkit.schema.kinds.scalar import Scalar
-from toolkit.schema.options import option
+from toolkit.schema.kinds.scalar import Numeric, grouped_digits
 from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
@@ -31,20 +28,11 @@ def parse_number(v: pl.Expr, thousands: str | None = None) -> pl.Expr:
 
 
 @dataclass(frozen=True, kw_only=True)
-class NumberColumn(Scalar):
+class NumberColumn(Numeric):
     """A decimal number; `thousands` names the separator the column may group digits with."""
 
     kind = "number"
     summary = "a decimal number: 33.3152, -1e3"
-    family = "number"
-
-    min: int | float | None = option(opt.number)
-    max: int | float | None = option(opt.number)
-    thousands: str | None = option(thousands_separator)
-
-    def accepts(self) -> str:
-        grouped = f"; digits may be grouped with {self.thousands!r}" if self.thousands else ""
-        return self.summary + grouped
 
     detect_rank = 30
 

@@ -11,6 +11,7 @@ Not a kind itself: the kinds are in the modules beside it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -26,7 +27,7 @@ from toolkit.fuzzy.formats import (
 )
 from toolkit.schema import options as opt
 from toolkit.schema.kinds.base import Column, Output, rows
-from toolkit.schema.options import option
+from toolkit.schema.options import OptionError, option
 from toolkit.schema.profile import Detection, Profile
 from toolkit.schema.rules import Rule
 
@@ -69,6 +70,34 @@ class Scalar(Column):
 
     def ordering(self) -> str:
         return self.family
+
+
+def thousands_separator(value: object) -> str:
+    if value not in (",", ".", " ", "'", "\u00a0", "\u202f", "_"):
+        raise OptionError(
+            f"must be one of ',', '.', ' ', \"'\", '_' (or a no-break space); got {value!r}"
+        )
+    return value  # type: ignore[return-value]
+
+
+def grouped_digits(separator: str) -> str:
+    """A regex for digits grouped in threes by `separator` (`1,369`, `12,500,000`)."""
+    return rf"\d{{1,3}}(?:{re.escape(separator)}\d{{3}})+"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Numeric(Scalar):
+    """A number kind: bounds, and the separator digits may be grouped with (`1,369`)."""
+
+    family = "number"
+
+    min: int | float | None = option(opt.number)
+    max: int | float | None = option(opt.number)
+    thousands: str | None = option(thousands_separator)
+
+    def accepts(self) -> str:
+        grouped = f"; digits may be grouped with {self.thousands!r}" if self.thousands else ""
+        return self.summary + grouped
 
 
 @dataclass(frozen=True, kw_only=True)

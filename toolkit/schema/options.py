@@ -98,6 +98,14 @@ def number(value: Any) -> int | float:
     return value
 
 
+def non_negative(value: Any) -> float:
+    """A number of at least 0 (a tolerance, a distance)."""
+    result = number(value)
+    if result < 0:
+        raise OptionError("must not be negative")
+    return float(result)
+
+
 def iso_date(value: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value  # YAML reads an unquoted 2024-01-01 as a date

@@ -21,13 +21,6 @@ from toolkit.schema.options import OptionError, option
 from toolkit.schema.rules import Rule
 
 
-def _tolerance(value: object) -> float:
-    number = opt.number(value)
-    if number < 0:
-        raise OptionError("must not be negative")
-    return float(number)
-
-
 @dataclass(frozen=True, kw_only=True)
 class PointInCountry(TableCheck):
     """The point (`latitude`, `longitude`) lies in the row's country, within `tolerance_km`
@@ -38,7 +31,7 @@ class PointInCountry(TableCheck):
     country: str | None = required(opt.column_name)
     latitude: str | None = required(opt.column_name)
     longitude: str | None = required(opt.column_name)
-    tolerance_km: float | None = option(_tolerance)
+    tolerance_km: float | None = option(opt.non_negative)
 
     def referenced(self) -> tuple[str, ...]:
         assert self.latitude and self.longitude

@@ -14,13 +14,6 @@ from toolkit.schema.options import OptionError, option
 from toolkit.schema.rules import Rule
 
 
-def _tolerance(value: object) -> float:
-    number = opt.number(value)
-    if number < 0:
-        raise OptionError("must not be negative")
-    return float(number)
-
-
 @dataclass(frozen=True, kw_only=True)
 class Sum(TableCheck):
     """`total` equals the sum of `parts` (within `tolerance`); reported on `total`.
@@ -33,7 +26,7 @@ class Sum(TableCheck):
 
     total: str | None = required(opt.column_name)
     parts: tuple[str, ...] = required(opt.column_names, ())
-    tolerance: float = option(_tolerance, 0.0)
+    tolerance: float = option(opt.non_negative, 0.0)
     missing: str = option(opt.one_of("skip", "zero"), "skip")
 
     def referenced(self) -> tuple[str, ...]:

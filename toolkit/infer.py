@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -189,12 +189,8 @@ def _profile(name: str, column: pl.Series, raw: pl.Series, rows: int) -> Profile
 
 
 def _detect(kinds: list[type[Column]], profile: Profile) -> Detection | None:
-    sample = Profile(
-        **{
-            **profile.__dict__,
-            "values": profile.values.head(SAMPLE),
-            "counts": profile.counts.head(SAMPLE),
-        }
+    sample = replace(
+        profile, values=profile.values.head(SAMPLE), counts=profile.counts.head(SAMPLE)
     )
     for cls in kinds:
         if profile.distinct > SAMPLE and cls.detect(sample) is None:
@@ -272,9 +268,7 @@ def infer_schema(table: Table, *, name: str | None = None) -> InferredSchema:
     subdivision = KINDS["subdivision"]
     for c, profile in profiles.items():
         if found[c].kind in ("text", "vocabulary") and not profile.multiline:
-            context = Profile(
-                **{**profile.__dict__, "others": found, "table": trimmed.select, "country": country}
-            )
+            context = replace(profile, others=found, table=trimmed.select, country=country)
             match = _detect([subdivision], context)
             if match is not None:
                 found[c] = match

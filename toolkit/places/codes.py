@@ -646,12 +646,6 @@ def subdivision_code(
     return None
 
 
-def subdivision_name(code: str) -> str | None:
-    """The ISO 3166-2 name of a subdivision (`IQ-AN` -> `Al Anbār`), or None."""
-    s = subdivisions().get(code)
-    return s.name if s else None
-
-
 @lru_cache(maxsize=65536)
 def subdivision_hint(value: str, country: str | None, forms: frozenset[str] = _CODE) -> str | None:
     """What the editor probably meant by a subdivision the column does not accept.

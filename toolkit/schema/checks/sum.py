@@ -47,13 +47,15 @@ class Sum(TableCheck):
         assert self.total
         columns = context.columns
         total = columns[self.total].number()
-        parts = [columns[p].number() for p in self.parts]
-        assert total is not None and all(p is not None for p in parts)
-        if self.missing == "zero":
-            parts = [p.fill_null(0) for p in parts]  # type: ignore[union-attr]
-        added = pl.sum_horizontal(parts) if all(p is not None for p in parts) else None
-        any_missing = pl.any_horizontal([p.is_null() for p in parts])  # type: ignore[union-attr]
-        ok = any_missing | total.is_null() | ((total - added).abs() <= self.tolerance)  # type: ignore[operator]
+        parts: list[pl.Expr] = []
+        for name in self.parts:
+            part = columns[name].number()
+            assert part is not None  # check_references refused columns that are not numbers
+            parts.append(part.fill_null(0) if self.missing == "zero" else part)
+        assert total is not None
+        added = pl.sum_horizontal(parts)
+        any_missing = pl.any_horizontal([p.is_null() for p in parts])
+        ok = any_missing | total.is_null() | ((total - added).abs() <= self.tolerance)
         terms = pl.concat_str([pl.col(p).fill_null("") for p in self.parts], separator=" + ")
         return [
             self.rule(
@@ -70,8 +72,7 @@ class Sum(TableCheck):
         return f"{self.total} = {' + '.join(self.parts)}"
 
 
-def _number_text(value: pl.Expr | None) -> pl.Expr:
+def _number_text(value: pl.Expr) -> pl.Expr:
     from toolkit.loading import number_text
 
-    assert value is not None
     return number_text(value.cast(pl.Float64))
